@@ -1,0 +1,33 @@
+# The two commands of the README sit here: `make post` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+HEADLESS ?=
+
+.PHONY: setup post test lint bench clean
+
+setup:
+	./scripts/setup.sh
+
+# Sets up and runs a whole post on this machine (hub, kiosk, counters, display; fake printer).
+# HEADLESS=1 runs the headless demo day instead, for machines without a screen.
+post: setup
+ifeq ($(HEADLESS),1)
+	$(VENV)/bin/antrean demo --headless --out out/demo
+else
+	$(VENV)/bin/antrean demo --out out/demo
+endif
+
+# Sets up and runs lint, type check and the whole test suite.
+test: setup lint
+	QT_QPA_PLATFORM=offscreen QML_DISABLE_DISK_CACHE=1 $(PY) -m pytest -q -p no:cacheprovider
+
+lint:
+	$(VENV)/bin/ruff check antrean hardware kiosk counter display tests bench
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(PY) bench/hub_issue.py
+	$(PY) bench/hub_events.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info out

@@ -1,0 +1,1 @@
+"""Antrean display package."""

@@ -1,0 +1,1 @@
+"""Antrean hardware package."""

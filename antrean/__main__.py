@@ -1,0 +1,3 @@
+from antrean.cli import main
+
+raise SystemExit(main())

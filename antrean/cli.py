@@ -1,0 +1,222 @@
+"""The ``antrean`` command: one entry point for every role and tool.
+
+Subcommands import what they need lazily, so ``antrean token`` on a hub stays light and
+``import antrean`` never pulls in Qt or hardware libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+
+__all__ = ["main", "build_parser"]
+
+
+def _data_dir(p: str) -> Path:
+    return Path(p).expanduser()
+
+
+def _day(s: str) -> str:
+    try:
+        return date.fromisoformat(s).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="antrean", description="Antrean — antrean pos pelayanan")
+    p.add_argument("--version", action="version", version=f"antrean {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+
+    h = sub.add_parser("hub", help="run the post's hub (API, database, mDNS)")
+    h.add_argument("--data", required=True, help="folder of the post's database")
+    h.add_argument("--host", default=None, help="address to bind (default from config: 0.0.0.0)")
+    h.add_argument("--port", type=int, default=None, help="port (default from config: 8470)")
+    h.add_argument("--config", default=None, help="post config TOML (default: the example post)")
+    h.add_argument("--no-mdns", action="store_true", help="do not advertise by mDNS")
+
+    t = sub.add_parser("token", help="print a new device token (works while the hub runs)")
+    t.add_argument("--data", required=True)
+    t.add_argument("--role", required=True, choices=["kiosk", "counter", "display", "lead"])
+    t.add_argument("--name", required=True)
+
+    pc = sub.add_parser("pair", help="print a one-time pairing code (2 minutes, 5 tries)")
+    pc.add_argument("--data", required=True)
+    pc.add_argument("--role", action="append", choices=["kiosk", "counter", "display", "lead"],
+                    help="roles the code may pair (default: kiosk, counter, display)")
+
+    e = sub.add_parser("export", help="write a day's wait-time log (works with the hub stopped)")
+    e.add_argument("--data", required=True)
+    e.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD (default: today)")
+    e.add_argument("--all-days", action="store_true", help="every day the post has, into --out DIR")
+    e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    e.add_argument("--out", required=True, help="output file (a folder with --all-days)")
+    e.add_argument("--config", default=None)
+
+    d = sub.add_parser("demo", help="a simulated day at a post")
+    d.add_argument("--headless", action="store_true", help="no screen: simulate and print")
+    d.add_argument("--out", default="out/demo", help="folder for the CSV export")
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--residents", type=int, default=240)
+    d.add_argument("--speed", type=float, default=1200.0, help="simulated seconds per second")
+
+    a = sub.add_parser("announce", help="write a call announcement (chime + sentence) as WAV")
+    a.add_argument("number")
+    a.add_argument("counter", type=int)
+    a.add_argument("--wav", required=True)
+    a.add_argument("--lang", default="id", choices=["id", "en"])
+
+    for role in ("kiosk", "counter", "display"):
+        r = sub.add_parser(role, help=f"run the {role} app", add_help=False)
+        r.add_argument("args", nargs=argparse.REMAINDER)
+    return p
+
+
+def _cmd_hub(args: argparse.Namespace) -> int:
+    from .config import ConfigError, load_post_config
+    from .runner import serve_hub
+
+    try:
+        cfg = load_post_config(args.config)
+    except ConfigError as exc:
+        print(f"antrean hub: {exc}", file=sys.stderr)
+        return 2
+    host = args.host or cfg.hub.host
+    port = args.port or cfg.hub.port
+    serve_hub(cfg, _data_dir(args.data), host, port, advertise=not args.no_mdns)
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from .auth import create_device_token
+    from .clock import utcnow
+    from .storage import Storage
+
+    st = Storage(_data_dir(args.data))
+    try:
+        token = create_device_token(st, args.role, args.name, utcnow())
+    except ValueError as exc:
+        print(f"antrean token: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        st.close()
+    print(f"# token for {args.role} '{args.name}' (shown once; the hub keeps only its hash)",
+          file=sys.stderr)
+    print(token)
+    return 0
+
+
+def _cmd_pair(args: argparse.Namespace) -> int:
+    from .auth import PAIRABLE_ROLES, create_pairing_code
+    from .clock import utcnow
+    from .storage import Storage
+
+    st = Storage(_data_dir(args.data))
+    try:
+        code = create_pairing_code(st, utcnow(), tuple(args.role or PAIRABLE_ROLES))
+    finally:
+        st.close()
+    print("# kode pemasangan / pairing code (2 menit, 5 percobaan)", file=sys.stderr)
+    print(code)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .clock import utcnow
+    from .config import ConfigError, load_post_config
+    from .export import export_day
+    from .storage import DB_FILENAME, Storage
+
+    try:
+        cfg = load_post_config(args.config)
+    except ConfigError as exc:
+        print(f"antrean export: {exc}", file=sys.stderr)
+        return 2
+    data = _data_dir(args.data)
+    if not (data / DB_FILENAME).exists():
+        print(f"antrean export: no post database in {data}", file=sys.stderr)
+        return 2
+    st = Storage(data)
+    try:
+        if args.all_days:
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            for day in st.days():
+                f = out / f"antrean-{cfg.post.id}-{day}.{args.format}"
+                n = export_day(st, cfg, day, args.format, f)
+                print(f"{f}\t{n} rows")
+            return 0
+        day = args.date or utcnow().astimezone(cfg.tz).date().isoformat()
+        n = export_day(st, cfg, day, args.format, Path(args.out))
+        print(f"{args.out}\t{n} rows ({day})")
+    finally:
+        st.close()
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.headless:
+        from .demo import run_headless_demo
+
+        return run_headless_demo(Path(args.out), seed=args.seed, residents=args.residents,
+                                 speed=args.speed)
+    try:
+        from display.demo import run_desktop_demo  # type: ignore[import-not-found]
+    except ImportError:
+        print("antrean demo: the desktop demo is not built yet; running --headless",
+              file=sys.stderr)
+        from .demo import run_headless_demo
+
+        return run_headless_demo(Path(args.out), seed=args.seed, residents=args.residents,
+                                 speed=args.speed)
+    return int(run_desktop_demo(args))
+
+
+def _cmd_announce(args: argparse.Namespace) -> int:
+    try:
+        from hardware.speech import render_announcement
+    except ImportError as exc:
+        print(f"antrean announce: speech is not available: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sentence = render_announcement(args.number, args.counter, args.wav, lang=args.lang)
+    except ValueError as exc:
+        print(f"antrean announce: {exc}", file=sys.stderr)
+        return 2
+    print(sentence)
+    return 0
+
+
+def _cmd_app(role: str, argv: list[str]) -> int:
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"{role}.app")
+    except ImportError as exc:
+        print(f"antrean {role}: this app is not available: {exc}", file=sys.stderr)
+        return 2
+    return int(mod.main(argv))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("kiosk", "counter", "display"):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return _cmd_app(argv[0], argv[1:])
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    handlers = {"hub": _cmd_hub, "token": _cmd_token, "pair": _cmd_pair, "export": _cmd_export,
+                "demo": _cmd_demo, "announce": _cmd_announce}
+    return handlers[args.cmd](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""The post's configuration: one typed schema, read once, passed in.
+
+A TOML file is validated into frozen pydantic models; an unknown or wrong key stops the
+program with a message naming ``section.key`` (pydantic's ``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "ConfigError",
+    "HubSettings",
+    "PolicyConfig",
+    "PostConfig",
+    "PostInfo",
+    "PriorityCategory",
+    "ServiceConfig",
+    "ServiceStandard",
+    "load_post_config",
+    "example_config_path",
+    "PRIORITY_CATEGORIES",
+]
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message names the key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PriorityCategory(_Model):
+    id: str
+    name: str
+    name_en: str
+
+
+#: Known priority categories (UU 25/2009 "perlakuan khusus"); config picks which are on.
+PRIORITY_CATEGORIES: dict[str, PriorityCategory] = {
+    "elderly": PriorityCategory(id="elderly", name="Lansia", name_en="Elderly"),
+    "disabled": PriorityCategory(id="disabled", name="Disabilitas", name_en="Disabled"),
+    "pregnant": PriorityCategory(id="pregnant", name="Ibu hamil", name_en="Pregnant"),
+}
+
+
+class PostInfo(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name_en: str = ""
+    timezone: str = "Asia/Jakarta"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r} (e.g. Asia/Jakarta, Asia/Makassar)") from exc
+        return v
+
+
+class HubSettings(_Model):
+    host: str = "0.0.0.0"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8470
+    interfaces: list[str] = []
+    surge_wait_min: Annotated[int, Field(ge=1, le=600)] = 45
+
+
+class PolicyConfig(_Model):
+    priority_burst: Annotated[int, Field(ge=1, le=50)] = 3
+    max_wait_min: Annotated[int, Field(ge=1, le=1440)] = 60
+    priority_categories: list[str] = ["elderly", "disabled"]
+
+    @field_validator("priority_categories")
+    @classmethod
+    def _known_categories(cls, v: list[str]) -> list[str]:
+        for c in v:
+            if c not in PRIORITY_CATEGORIES:
+                raise ValueError(f"unknown priority category {c!r}; known: {sorted(PRIORITY_CATEGORIES)}")
+        return v
+
+
+class ServiceStandard(_Model):
+    """Service standard shown to citizens (PermenPANRB 15/2014)."""
+
+    requirements: str = ""
+    requirements_en: str = ""
+    procedure: str = ""
+    procedure_en: str = ""
+    time: str = ""
+    time_en: str = ""
+    cost: str = "Gratis"
+    cost_en: str = "Free"
+    product: str = ""
+    product_en: str = ""
+    complaints: str = "SP4N-LAPOR!: lapor.go.id, SMS 1708"
+
+
+class ServiceConfig(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    letter: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    name_en: str = ""
+    description: str = ""
+    description_en: str = ""
+    quota: Annotated[int | None, Field(ge=1)] = None
+    service_min: Annotated[float, Field(gt=0, le=240)] = 10
+    open: bool = True
+    standard: ServiceStandard = ServiceStandard()
+
+
+class PostConfig(_Model):
+    post: PostInfo
+    hub: HubSettings = HubSettings()
+    policy: PolicyConfig = PolicyConfig()
+    services: Annotated[list[ServiceConfig], Field(min_length=1, max_length=26)]
+
+    @model_validator(mode="after")
+    def _unique_services(self) -> PostConfig:
+        for attr in ("id", "letter"):
+            seen: set[str] = set()
+            for s in self.services:
+                v = getattr(s, attr)
+                if v in seen:
+                    raise ValueError(f"services: two services have {attr} {v!r}")
+                seen.add(v)
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.post.timezone)
+
+    def service(self, service_id: str) -> ServiceConfig | None:
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        return None
+
+    def categories(self) -> list[PriorityCategory]:
+        return [PRIORITY_CATEGORIES[c] for c in self.policy.priority_categories]
+
+
+def example_config_path() -> Path:
+    """The packaged example post (used when the hub starts with no --config)."""
+    return Path(str(resources.files("antrean") / "data" / "example_post.toml"))
+
+
+def _format_errors(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{loc}: unknown key")
+        else:
+            lines.append(f"{loc or '(top)'}: {err['msg']}")
+    return "; ".join(lines)
+
+
+def parse_post_config(text: str, source: str = "<config>") -> PostConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return PostConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_format_errors(exc)}") from exc
+
+
+def load_post_config(path: str | Path | None = None) -> PostConfig:
+    """Read and validate a post config; ``None`` loads the packaged example post."""
+    p = Path(path) if path is not None else example_config_path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read config: {exc.strerror}") from exc
+    return parse_post_config(text, str(p))

@@ -1,0 +1,150 @@
+"""Exports of the wait-time log: CSV (UTF-8), XLSX and JSON, DESIGN.md column order.
+
+Text cells that a spreadsheet would run as a formula (starting with ``= + - @``) are made
+inert: in CSV by a leading apostrophe, in XLSX by storing them as plain strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from .config import PostConfig
+from .daylog import COLUMNS, LogRow, day_rows
+from .stats import stats_from_rows
+from .storage import Storage
+
+__all__ = ["write_csv", "write_xlsx", "export_day", "log_response", "row_values", "safe_cell"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _local(dt: datetime | None, tz: tzinfo) -> datetime | None:
+    return dt.astimezone(tz).replace(microsecond=0) if dt is not None else None
+
+
+def row_values(r: LogRow, tz: tzinfo) -> list[Any]:
+    """One row in COLUMNS order; times as aware local datetimes, empty where not reached."""
+    return [r.number, r.service, r.priority or "", _local(r.issued_at, tz),
+            _local(r.called_at, tz), _local(r.finished_at, tz), r.wait_s, r.service_s,
+            r.counter, r.outcome or "", r.recalls, r.transfers, r.kiosk or ""]
+
+
+def _csv_text(rows: Sequence[LogRow], tz: tzinfo) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime)
+                                           else safe_cell(v)) for v in row_values(r, tz)])
+    return buf.getvalue()
+
+
+def write_csv(rows: Sequence[LogRow], tz: tzinfo, out: Path | io.BufferedIOBase) -> None:
+    data = _csv_text(rows, tz).encode("utf-8")
+    if isinstance(out, Path):
+        out.write_bytes(data)
+    else:
+        out.write(data)
+
+
+def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
+               out: Path | io.BytesIO) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    tz = config.tz
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Log")
+    widths = [9, 14, 10, 20, 20, 20, 9, 10, 8, 10, 8, 10, 16]
+    for i, wdt in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = wdt
+    ws.freeze_panes = "A2"
+    ws.append(list(COLUMNS))
+    for r in rows:
+        vals = []
+        for v in row_values(r, tz):
+            if isinstance(v, datetime):
+                vals.append(v.replace(tzinfo=None))  # Excel has no zones: post-local time
+            else:
+                vals.append(v)
+        ws.append(vals)
+    _ = Font  # styles are not available to write-only cells without WriteOnlyCell
+    st = stats_from_rows(rows, config, day)
+    ws2 = wb.create_sheet("Indikator")
+    ws2.column_dimensions["A"].width = 34
+    ws2.column_dimensions["B"].width = 16
+    for label, value in _indicator_rows(st):
+        ws2.append([label, value])
+    wb.save(out)
+
+
+def _indicator_rows(st: dict[str, Any]) -> list[tuple[str, Any]]:
+    def m(x: Any) -> Any:
+        return round(x / 60, 1) if isinstance(x, int | float) else ""
+
+    rows: list[tuple[str, Any]] = [
+        ("Tanggal / Date", st["date"]),
+        ("Pos / Post", st["post"]["name"]),
+        ("Nomor diambil / Tickets issued", st["issued"]),
+        ("Warga terlayani / Served", st["served"]),
+        ("Tidak hadir / No-show", st["no_show"]),
+        ("Dibatalkan / Cancelled", st["cancelled"]),
+        ("Waktu tunggu rata-rata (menit) / Avg wait (min)", m(st["wait"]["avg_s"])),
+        ("Median waktu tunggu (menit) / Median wait", m(st["wait"]["median_s"])),
+        ("P90 waktu tunggu (menit) / P90 wait", m(st["wait"]["p90_s"])),
+        ("Rata-rata tunggu prioritas (menit)", m(st["wait_priority"]["avg_s"])),
+        ("Rata-rata tunggu reguler (menit)", m(st["wait_regular"]["avg_s"])),
+    ]
+    for s in st["services"]:
+        rows.append((f"Terlayani — {s['name']}", s["served"]))
+    return rows
+
+
+def export_day(storage: Storage, config: PostConfig, day: str, fmt: str, out: Path) -> int:
+    """Write one day's log to ``out``; returns the number of rows."""
+    rows = day_rows(storage, day)
+    if fmt == "csv":
+        write_csv(rows, config.tz, out)
+    elif fmt == "xlsx":
+        write_xlsx(rows, config, day, out)
+    else:
+        raise ValueError(f"unknown format {fmt!r} (csv or xlsx)")
+    return len(rows)
+
+
+def log_json(rows: Sequence[LogRow], tz: tzinfo) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        vals = row_values(r, tz)
+        out.append({k: (v.isoformat() if isinstance(v, datetime) else v)
+                    for k, v in zip(COLUMNS, vals, strict=True)})
+    return out
+
+
+def log_response(storage: Storage, config: PostConfig, day: str, fmt: str) -> Any:
+    from fastapi.responses import Response
+
+    rows = day_rows(storage, day)
+    name = f"antrean-{config.post.id}-{day}"
+    if fmt == "json":
+        return log_json(rows, config.tz)
+    if fmt == "csv":
+        return Response(_csv_text(rows, config.tz).encode("utf-8"),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    buf = io.BytesIO()
+    write_xlsx(rows, config, day, buf)
+    return Response(buf.getvalue(),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

@@ -1,0 +1,307 @@
+"""The hub's core service: the queue in memory, the log on disk, live subscribers.
+
+Every mutating call runs on the server's event loop thread, one at a time: the queue
+checks the request and applies its events in memory, the events are committed to SQLite
+in one durable transaction, and only then are they answered and broadcast. If the commit
+fails, the in-memory queue is rebuilt from the database, so memory never runs ahead of
+disk. Reads (queue, services, tickets) are answered from memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .auth import Device, hash_token
+from .clock import Clock, SystemClock
+from .config import PostConfig
+from .model import Counter, Event, EventType, Ticket, TicketState
+from .queue import QueueError, QueueState
+from .storage import Storage
+
+__all__ = ["Hub", "HubUnavailable"]
+
+log = logging.getLogger(__name__)
+
+#: How many events a slow live subscriber may lag before it is dropped (it resumes by seq).
+SUBSCRIBER_QUEUE = 2000
+
+
+class HubUnavailable(Exception):
+    """The database refused a write; nothing was changed."""
+
+
+class Hub:
+    def __init__(self, config: PostConfig, data_dir: str | Path, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.tz = config.tz
+        self.storage = Storage(data_dir)
+        self.state = QueueState(config)
+        self.last_seq = 0
+        self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
+        self._devices: dict[str, Device] = {}
+        self._listeners: list[Callable[[list[dict[str, Any]]], None]] = []
+        self.reload()
+
+    # ----- lifecycle -------------------------------------------------------------------
+    def reload(self) -> None:
+        """Rebuild the in-memory queue from today's events in the log."""
+        state = QueueState(self.config)
+        today = state.day_of(self.clock.now())
+        for e in self.storage.load_events(day=today):
+            state.apply(e)
+        self.state = state
+        self.last_seq = self.storage.last_seq()
+        log.info("queue loaded: %d tickets today, last seq %d", len(state.tickets), self.last_seq)
+
+    def close(self) -> None:
+        for q in list(self._subscribers):
+            q.put_nowait(None)
+        self._subscribers.clear()
+        self.storage.close()
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # ----- auth --------------------------------------------------------------------
+    def device_for(self, token: str) -> Device | None:
+        h = hash_token(token)
+        dev = self._devices.get(h)
+        if dev is None:
+            row = self.storage.device_by_hash(h)
+            if row is None:
+                return None
+            dev = self._devices[h] = Device(row["id"], row["role"], row["name"])
+        return dev
+
+    # ----- the wire ---------------------------------------------------------------------
+    def local(self, dt: datetime | None) -> str | None:
+        return dt.astimezone(self.tz).isoformat() if dt is not None else None
+
+    def ticket_json(self, t: Ticket, now: datetime | None = None) -> dict[str, Any]:
+        now = now or self.now()
+        pos = self.state.position(t, now)
+        return {
+            "id": t.id,
+            "number": t.number,
+            "service": t.service,
+            "priority": t.priority,
+            "state": t.state.value,
+            "issued_at": self.local(t.issued_at),
+            "called_at": self.local(t.called_at),
+            "finished_at": self.local(t.finished_at),
+            "counter": t.counter,
+            "position": pos,
+            "estimated_wait_s": self.state.estimated_wait_s(t, now, pos),
+            "recalls": t.recalls,
+            "transfers": t.transfers,
+        }
+
+    def counter_json(self, c: Counter, now: datetime | None = None) -> dict[str, Any]:
+        t = self.state.tickets.get(c.ticket_id) if c.ticket_id else None
+        return {
+            "number": c.number,
+            "state": c.state.value,
+            "services": list(c.services) if c.services else None,
+            "device": c.device,
+            "ticket": self.ticket_json(t, now) if t else None,
+            "updated_at": self.local(c.updated_at),
+        }
+
+    def services_json(self) -> list[dict[str, Any]]:
+        now = self.now()
+        day = self.state.day_of(now)
+        out = []
+        for s in self.config.services:
+            live = self.state.services[s.id]
+            out.append({
+                "id": s.id,
+                "letter": s.letter,
+                "name": s.name,
+                "name_en": s.name_en,
+                "description": s.description,
+                "description_en": s.description_en,
+                "open": live.open,
+                "waiting": self.state.waiting_count(s.id),
+                "quota": s.quota,
+                "issued": self.state.issued.get((day, s.id), 0),
+                "standard": s.standard.model_dump(),
+            })
+        return out
+
+    def queue_json(self) -> dict[str, Any]:
+        now = self.now()
+        services = []
+        for s in self.config.services:
+            waiting = [self.state.tickets[i] for i in self.state.waiting.get(s.id, {})]
+            oldest = min((t.issued_at for t in waiting), default=None)
+            services.append({
+                "id": s.id,
+                "letter": s.letter,
+                "name": s.name,
+                "open": self.state.services[s.id].open,
+                "waiting": len(waiting),
+                "priority_waiting": sum(1 for t in waiting if t.is_priority),
+                "oldest_wait_s": int((now - oldest).total_seconds()) if oldest else None,
+                "open_counters": self.state.open_counters(s.id),
+            })
+        counters = [self.counter_json(c, now) for _, c in sorted(self.state.counters.items())]
+        return {"at": self.local(now), "last_seq": self.last_seq, "services": services,
+                "counters": counters}
+
+    def health_json(self) -> dict[str, Any]:
+        return {"status": "ok", "post": {"id": self.config.post.id, "name": self.config.post.name},
+                "api": 1, "version": __version__, "time": self.local(self.now())}
+
+    # ----- committing and broadcasting ---------------------------------------------------
+    def _commit(self, events: Sequence[Event]) -> list[dict[str, Any]]:
+        """Persist already-applied events; on failure rebuild memory and refuse."""
+        now = self.now()
+        snaps = []
+        for e in events:
+            t = self.state.tickets.get(e.ticket_id) if e.ticket_id else None
+            snaps.append(self.ticket_json(t, now) if t else None)
+        days = [self.state.day_of(e.at) for e in events]
+        try:
+            seqs = []
+            if events:
+                with self.storage.transaction() as tx:
+                    seqs = tx.append(events, days, snaps)
+        except Exception as exc:
+            log.exception("database write failed; reloading the queue from disk")
+            self.reload()
+            raise HubUnavailable(str(exc)) from exc
+        wire = []
+        for e, seq, snap in zip(events, seqs, snaps, strict=True):
+            wire.append({"seq": seq, "type": e.type.value, "at": self.local(e.at), "ticket": snap,
+                         "counter": e.counter, "data": e.data})
+        if seqs:
+            self.last_seq = seqs[-1]
+        self.publish(wire)
+        return wire
+
+    def publish(self, wire: list[dict[str, Any]]) -> None:
+        if not wire:
+            return
+        for q in list(self._subscribers):
+            try:
+                for w in wire:
+                    q.put_nowait(w)
+            except asyncio.QueueFull:
+                log.warning("dropping a slow event subscriber (it resumes with since=)")
+                self._subscribers.discard(q)
+                q.put_nowait(None) if not q.full() else None
+        for listener in list(self._listeners):
+            try:
+                listener(wire)
+            except Exception:  # one listener's failure never hurts the sender
+                log.exception("event listener failed")
+
+    def add_listener(self, fn: Callable[[list[dict[str, Any]]], None]) -> None:
+        self._listeners.append(fn)
+
+    def subscribe(self) -> asyncio.Queue[dict[str, Any] | None]:
+        q: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE)
+        self._subscribers.add(q)
+        return q
+
+    def unsubscribe(self, q: asyncio.Queue[dict[str, Any] | None]) -> None:
+        self._subscribers.discard(q)
+
+    # ----- commands ----------------------------------------------------------------------
+    def issue(self, service: str, priority: str | None, request_id: str,
+              kiosk: str | None = None) -> tuple[dict[str, Any], bool]:
+        """Issue a ticket; returns (ticket, created). A repeated request_id is not created."""
+        now = self.now()
+        known = self.state.by_request.get(request_id)
+        if known is not None:
+            return self.ticket_json(self.state.tickets[known], now), False
+        st = self.state
+        st.check_issue(service, priority)
+        st.check_quota(service, now)
+        ticket_id = str(uuid.uuid4())
+        day = st.day_of(now)
+        letter = st.services[service].letter
+        wire: dict[str, Any] = {}
+        try:
+            with self.storage.transaction() as tx:
+                seq = tx.insert_ticket(ticket_id=ticket_id, post_id=self.config.post.id, day=day,
+                                       service=service, letter=letter, priority=priority,
+                                       request_id=request_id, issued_at=now, kiosk=kiosk)
+                _, evs = st.issue(service, priority, request_id, now, kiosk=kiosk,
+                                  ticket_id=ticket_id, seq=seq)
+                snap = self.ticket_json(st.tickets[ticket_id], now)
+                (event_seq,) = tx.append(evs, [day], [snap])
+                wire = {"seq": event_seq, "type": evs[0].type.value, "at": self.local(now),
+                        "ticket": snap, "counter": None, "data": evs[0].data}
+        except QueueError:
+            raise
+        except Exception as exc:
+            log.exception("ticket insert failed; reloading the queue from disk")
+            self.reload()
+            if request_id in self.state.by_request:  # it was committed after all
+                tid = self.state.by_request[request_id]
+                return self.ticket_json(self.state.tickets[tid], now), False
+            raise HubUnavailable(str(exc)) from exc
+        self.last_seq = wire["seq"]
+        self.publish([wire])
+        return wire["ticket"], True
+
+    def call_next(self, n: int, services: Sequence[str] | None, device: str | None
+                  ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        t, events = self.state.call_next(n, self.now(), services, device)
+        self._commit(events)
+        return (self.ticket_json(t) if t else None), self.counter_json(self.state.counter(n))
+
+    def recall(self, n: int) -> dict[str, Any]:
+        t, events = self.state.recall(n, self.now())
+        self._commit(events)
+        return self.ticket_json(t)
+
+    def finish(self, n: int, outcome: str) -> dict[str, Any]:
+        t, events = self.state.finish(n, outcome, self.now())
+        self._commit(events)
+        return self.ticket_json(t)
+
+    def transfer(self, n: int, service: str) -> dict[str, Any]:
+        t, events = self.state.transfer(n, service, self.now())
+        self._commit(events)
+        return self.ticket_json(t)
+
+    def pause(self, n: int, device: str | None) -> dict[str, Any]:
+        c, events = self.state.pause(n, self.now(), device)
+        self._commit(events)
+        return self.counter_json(c)
+
+    def resume(self, n: int, device: str | None) -> dict[str, Any]:
+        c, events = self.state.resume(n, self.now(), device)
+        self._commit(events)
+        return self.counter_json(c)
+
+    def cancel(self, ticket_id: str, by: str | None) -> dict[str, Any]:
+        t, events = self.state.cancel(ticket_id, self.now(), by)
+        self._commit(events)
+        return self.ticket_json(t)
+
+    def set_service_open(self, service: str, is_open: bool) -> list[dict[str, Any]]:
+        self._commit(self.state.set_service_open(service, is_open, self.now()))
+        return self.services_json()
+
+    def device_status(self, device: Device, body: dict[str, Any]) -> dict[str, Any]:
+        e = Event(EventType.DEVICE_STATUS, self.now(),
+                  data={"device": device.name, "role": device.role, **body})
+        return self._commit([e])[0]
+
+    def ticket(self, ticket_id: str) -> dict[str, Any] | None:
+        t = self.state.tickets.get(ticket_id)
+        return self.ticket_json(t) if t else None
+
+    def waiting_ids(self) -> list[str]:
+        return [t.id for t in self.state.tickets.values() if t.state is TicketState.WAITING]

@@ -1,0 +1,128 @@
+"""Running a hub: uvicorn serving the API, mDNS advertising it, ordered start and stop.
+
+``serve_hub`` runs in the foreground until SIGTERM/SIGINT (uvicorn handles both) and then
+stops the parts in reverse order. :class:`HubThread` runs the same in a background thread
+for the headless demo and in-process tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from .clock import Clock
+from .config import PostConfig
+from .hub import Hub
+from .server import create_app
+
+__all__ = ["serve_hub", "HubThread", "free_port", "build_server"]
+
+log = logging.getLogger(__name__)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _advertiser(config: PostConfig, host: str, port: int) -> Any:
+    try:
+        from .discovery import Advertiser
+    except ImportError:  # pragma: no cover - discovery is part of the package
+        return None
+    adv = Advertiser("hub", config.post.id, config.post.name, port,
+                     interfaces=config.hub.interfaces or None, address=host)
+    return adv
+
+
+def _start_advertising(config: PostConfig, host: str, port: int, box: dict[str, Any]) -> None:
+    adv = _advertiser(config, host, port)
+    if adv is None:
+        return
+    try:
+        adv.start()
+    except Exception:
+        log.exception("mDNS advertisement failed; devices need the hub's URL")
+        return
+    box["adv"] = adv
+    log.info("advertising the hub by mDNS as post %s", config.post.id)
+
+
+def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
+                 clock: Clock | None = None, advertise: bool = True,
+                 log_level: str = "warning") -> tuple[uvicorn.Server, Hub]:
+    hub = Hub(config, data_dir, clock)
+    app = create_app(hub)
+    adv_box: dict[str, Any] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # mDNS probing takes a second or two: serve meanwhile, advertise in the background.
+        task = asyncio.create_task(asyncio.to_thread(_start_advertising, config, host, port,
+                                                     adv_box)) if advertise else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                with contextlib.suppress(Exception):
+                    await task
+            adv = adv_box.pop("adv", None)
+            if adv is not None:
+                await asyncio.to_thread(adv.close)
+            hub.close()
+
+    app.router.lifespan_context = lifespan
+    cfg = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on",
+                         access_log=False, ws_ping_interval=10, ws_ping_timeout=10,
+                         timeout_graceful_shutdown=3)
+    return uvicorn.Server(cfg), hub
+
+
+def serve_hub(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
+              clock: Clock | None = None, advertise: bool = True) -> None:
+    server, hub = build_server(config, data_dir, host, port, clock=clock, advertise=advertise,
+                               log_level="info")
+    log.info("hub for post %s (%s) on http://%s:%d, data in %s", config.post.id,
+             config.post.name, host, port, data_dir)
+    server.run()
+
+
+class HubThread:
+    """A hub served from a background thread; ``start()`` returns once it answers."""
+
+    def __init__(self, config: PostConfig, data_dir: str | Path, *, host: str = "127.0.0.1",
+                 port: int | None = None, clock: Clock | None = None,
+                 advertise: bool = False) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self.server, self.hub = build_server(config, data_dir, self.host, self.port, clock=clock,
+                                             advertise=advertise)
+        self._thread = threading.Thread(target=self.server.run, name="hub", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> HubThread:
+        self._thread.start()
+        deadline = threading.Event()
+        for _ in range(int(timeout / 0.02)):
+            if self.server.started:
+                return self
+            deadline.wait(0.02)
+        raise RuntimeError("hub did not start")
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self.server.should_exit = True
+            self._thread.join(timeout=10)

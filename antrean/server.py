@@ -1,0 +1,334 @@
+"""Protocol v1 over HTTP + WebSocket (FastAPI). See DESIGN.md "Protocol v1".
+
+Every error is JSON ``{"error": code, "message": Indonesian text, "message_en": …}`` with a
+4xx status; validation is done by pydantic models that refuse unknown fields.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, WebSocket
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.websockets import WebSocketDisconnect
+
+from . import __version__
+from .auth import Device, PairingError, create_pairing_code, pair_device
+from .hub import Hub, HubUnavailable
+from .queue import QueueError
+
+__all__ = ["create_app", "ApiError"]
+
+log = logging.getLogger(__name__)
+
+CounterNo = Annotated[int, Path(ge=1, le=99, description="counter (loket) number")]
+ServiceId = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status, self.code, self.message, self.message_en = status, code, message, message_en
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IssueBody(_Body):
+    service: ServiceId
+    priority: Annotated[str, Field(max_length=32)] | None = None
+    request_id: UUID
+
+
+class NextBody(_Body):
+    services: Annotated[list[ServiceId], Field(max_length=26)] | None = None
+
+
+class FinishBody(_Body):
+    outcome: Literal["served", "no_show"]
+
+
+class TransferBody(_Body):
+    service: ServiceId
+
+
+class PairBody(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=16)]
+    role: Literal["kiosk", "counter", "display"]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class PairCodeBody(_Body):
+    roles: list[Literal["kiosk", "counter", "display", "lead"]] | None = None
+
+
+class DeviceStatusBody(_Body):
+    component: Annotated[str, Field(min_length=1, max_length=32)]  # "printer", "buttons", …
+    ok: bool
+    status: Annotated[str, Field(min_length=1, max_length=32)]  # "ok", "paper_out", "offline", …
+    message: Annotated[str, Field(max_length=200)] = ""
+
+
+def _error(status: int, code: str, message: str, message_en: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, "message_en": message_en, **extra},
+                        status_code=status)
+
+
+def _bearer(request: Request | WebSocket) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip() or None
+    return None
+
+
+def require(*roles: str) -> Callable[..., Awaitable[Device]]:
+    """A dependency that admits a device token of one of ``roles``."""
+
+    async def dep(request: Request) -> Device:
+        hub: Hub = request.app.state.hub
+        token = _bearer(request)
+        if token is None:
+            raise ApiError(401, "unauthorized", "Perangkat belum dipasangkan: token tidak ada.",
+                           "Missing bearer token.")
+        dev = hub.device_for(token)
+        if dev is None:
+            raise ApiError(401, "unauthorized", "Token tidak dikenal.", "Unknown token.")
+        if roles and dev.role not in roles:
+            raise ApiError(403, "forbidden",
+                           f"Perangkat '{dev.role}' tidak boleh melakukan ini.",
+                           f"A {dev.role} device may not do this.")
+        return dev
+
+    return dep
+
+
+def _hub(request: Request) -> Hub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in one place
+    r = APIRouter()
+
+    @r.get("/health")
+    async def health(request: Request) -> dict[str, Any]:
+        return _hub(request).health_json()
+
+    @r.get("/services")
+    async def services(request: Request) -> list[dict[str, Any]]:
+        return _hub(request).services_json()
+
+    @r.get("/queue")
+    async def queue(request: Request) -> dict[str, Any]:
+        return _hub(request).queue_json()
+
+    @r.post("/tickets", status_code=201)
+    async def issue(body: IssueBody, request: Request,
+              dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> JSONResponse:
+        ticket, created = _hub(request).issue(body.service, body.priority, str(body.request_id),
+                                              dev.name)
+        return JSONResponse(ticket, status_code=201 if created else 200)
+
+    @r.get("/tickets/{ticket_id}")
+    async def get_ticket(ticket_id: UUID, request: Request) -> dict[str, Any]:
+        t = _hub(request).ticket(str(ticket_id))
+        if t is None:
+            raise ApiError(404, "unknown_ticket", "Nomor antrean tidak ditemukan.",
+                           "Ticket not found.")
+        return t
+
+    @r.post("/tickets/{ticket_id}/cancel")
+    async def cancel(ticket_id: UUID, request: Request,
+               dev: Annotated[Device, Depends(require("kiosk", "counter", "lead"))],
+               ) -> dict[str, Any]:
+        return _hub(request).cancel(str(ticket_id), dev.name)
+
+    @r.post("/counters/{n}/next", response_model=None)
+    async def call_next(n: CounterNo, request: Request,
+                  dev: Annotated[Device, Depends(require("counter", "lead"))],
+                  body: NextBody | None = None) -> Response | dict[str, Any]:
+        ticket, _counter = _hub(request).call_next(n, body.services if body else None, dev.name)
+        if ticket is None:
+            return Response(status_code=204)
+        return ticket
+
+    @r.post("/counters/{n}/recall")
+    async def recall(n: CounterNo, request: Request,
+               _dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+        return _hub(request).recall(n)
+
+    @r.post("/counters/{n}/finish")
+    async def finish(n: CounterNo, body: FinishBody, request: Request,
+               _dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+        return _hub(request).finish(n, body.outcome)
+
+    @r.post("/counters/{n}/transfer")
+    async def transfer(n: CounterNo, body: TransferBody, request: Request,
+                 _dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+        return _hub(request).transfer(n, body.service)
+
+    @r.post("/counters/{n}/pause")
+    async def pause(n: CounterNo, request: Request,
+              dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+        return _hub(request).pause(n, dev.name)
+
+    @r.post("/counters/{n}/resume")
+    async def resume(n: CounterNo, request: Request,
+               dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+        return _hub(request).resume(n, dev.name)
+
+    @r.post("/services/{service_id}/open")
+    async def open_service(service_id: str, request: Request,
+                     _dev: Annotated[Device, Depends(require("lead"))]) -> list[dict[str, Any]]:
+        return _hub(request).set_service_open(service_id, True)
+
+    @r.post("/services/{service_id}/close")
+    async def close_service(service_id: str, request: Request,
+                      _dev: Annotated[Device, Depends(require("lead"))]) -> list[dict[str, Any]]:
+        return _hub(request).set_service_open(service_id, False)
+
+    @r.post("/devices/status")
+    async def device_status(body: DeviceStatusBody, request: Request,
+                      dev: Annotated[Device, Depends(require())]) -> dict[str, Any]:
+        return _hub(request).device_status(dev, body.model_dump())
+
+    @r.post("/pair")
+    async def pair(body: PairBody, request: Request) -> JSONResponse:
+        hub = _hub(request)
+        try:
+            token = pair_device(hub.storage, body.code, body.role, body.name, hub.now())
+        except PairingError as exc:
+            raise ApiError(403, exc.code, exc.message, exc.message_en) from exc
+        return JSONResponse({"token": token, "role": body.role, "name": body.name,
+                             "post": {"id": hub.config.post.id, "name": hub.config.post.name}},
+                            status_code=201)
+
+    @r.post("/pair/codes", status_code=201)
+    async def new_pair_code(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
+                      body: PairCodeBody | None = None) -> dict[str, Any]:
+        hub = _hub(request)
+        roles = tuple(body.roles) if body and body.roles else ("kiosk", "counter", "display")
+        code = create_pairing_code(hub.storage, hub.now(), roles)
+        return {"code": code, "roles": list(roles), "expires_in_s": 120}
+
+    @r.get("/log", response_model=None)
+    async def day_log(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
+                date_: Annotated[date | None, Query(alias="date")] = None,
+                format: Literal["csv", "xlsx", "json"] = "json") -> Response | list[Any]:
+        from .export import log_response
+
+        hub = _hub(request)
+        day = (date_ or hub.now().astimezone(hub.tz).date()).isoformat()
+        return log_response(hub.storage, hub.config, day, format)
+
+    @r.get("/stats")
+    async def day_stats(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
+                  date_: Annotated[date | None, Query(alias="date")] = None) -> dict[str, Any]:
+        from .stats import day_stats as compute
+
+        hub = _hub(request)
+        day = (date_ or hub.now().astimezone(hub.tz).date()).isoformat()
+        return compute(hub.storage, hub.config, day)
+
+    @r.websocket("/events")
+    async def events(ws: WebSocket) -> None:
+        await _event_stream(ws)
+
+    return r
+
+
+async def _event_stream(ws: WebSocket) -> None:
+    """Replay events after ``since`` from the log, then stream live ones, in seq order."""
+    hub: Hub = ws.app.state.hub
+    token = _bearer(ws) or ws.query_params.get("token")
+    dev = hub.device_for(token) if token else None
+    raw_since = ws.query_params.get("since", "0")
+    if dev is None:
+        await ws.close(code=4401, reason="unauthorized")
+        return
+    if not raw_since.isdigit() or len(raw_since) > 18:
+        await ws.close(code=4400, reason="since must be a non-negative integer")
+        return
+    since = int(raw_since)
+    await ws.accept()
+    queue = hub.subscribe()  # subscribe before replay: nothing falls between the two
+    try:
+        await ws.send_json({"type": "hello", "last_seq": hub.last_seq, "post": hub.config.post.id,
+                            "api": 1, "version": __version__})
+        if since > hub.last_seq:
+            since = 0  # the client knew another database: resend everything we have
+        sent = since
+        while True:
+            batch = hub.storage.wire_events_since(sent, hub.tz, limit=500)
+            if not batch:
+                break
+            for ev in batch:
+                await ws.send_json(ev)
+            sent = batch[-1]["seq"]
+        while True:
+            ev = await queue.get()
+            if ev is None:
+                await ws.close(code=1012, reason="hub restarting")
+                return
+            if ev["seq"] <= sent:
+                continue
+            await ws.send_json(ev)
+            sent = ev["seq"]
+    except (WebSocketDisconnect, RuntimeError, ConnectionError):
+        pass
+    finally:
+        hub.unsubscribe(queue)
+
+
+def create_app(hub: Hub) -> FastAPI:
+    app = FastAPI(title="Antrean hub", version=__version__, docs_url="/api/v1/docs",
+                  openapi_url="/api/v1/openapi.json", redoc_url=None)
+    app.state.hub = hub
+    app.include_router(build_router(), prefix="/api/v1")
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_r: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.message_en)
+
+    @app.exception_handler(QueueError)
+    async def _queue_error(_r: Request, exc: QueueError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.message_en)
+
+    @app.exception_handler(HubUnavailable)
+    async def _unavailable(_r: Request, exc: HubUnavailable) -> JSONResponse:
+        return _error(503, "storage_unavailable",
+                      "Penyimpanan hub sedang bermasalah; tidak ada yang berubah. Coba lagi.",
+                      "The hub's storage failed; nothing was changed. Try again.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        details = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+            details.append({"field": loc, "problem": err.get("msg", "invalid")})
+        first = details[0] if details else {"field": "body", "problem": "invalid"}
+        return _error(422, "invalid_request",
+                      f"Permintaan tidak valid: {first['field']} — {first['problem']}",
+                      f"Invalid request: {first['field']}: {first['problem']}", details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: ("not_found", "Alamat tidak ditemukan.", "Not found."),
+                 405: ("method_not_allowed", "Metode tidak diizinkan.", "Method not allowed.")}
+        code, msg, msg_en = codes.get(exc.status_code, ("http_error", str(exc.detail),
+                                                        str(exc.detail)))
+        return _error(exc.status_code, code, msg, msg_en)
+
+    @app.exception_handler(Exception)
+    async def _crash(_r: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
+        log.exception("unhandled error")
+        return _error(500, "internal", "Kesalahan di hub.", "Internal hub error.")
+
+    return app

@@ -1,0 +1,81 @@
+"""The day's indicators, computed from the wait-time log (itself from the event log)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from statistics import fmean, median
+from typing import Any
+
+from .config import PostConfig
+from .daylog import LogRow, day_rows
+from .storage import Storage
+
+__all__ = ["day_stats", "stats_from_rows", "wait_summary"]
+
+
+def _p90(values: Sequence[float]) -> float:
+    s = sorted(values)
+    return s[max(0, math.ceil(0.9 * len(s)) - 1)]  # nearest-rank
+
+
+def wait_summary(waits: Sequence[float]) -> dict[str, Any]:
+    if not waits:
+        return {"count": 0, "avg_s": None, "median_s": None, "p90_s": None, "max_s": None}
+    return {"count": len(waits), "avg_s": round(fmean(waits), 1), "median_s": median(waits),
+            "p90_s": _p90(waits), "max_s": max(waits)}
+
+
+def _outcomes(rows: Sequence[LogRow]) -> dict[str, int]:
+    out = {"issued": len(rows), "served": 0, "no_show": 0, "cancelled": 0, "open": 0}
+    for r in rows:
+        if r.outcome in ("served", "no_show", "cancelled"):
+            out[r.outcome] += 1
+        else:
+            out["open"] += 1
+    return out
+
+
+def stats_from_rows(rows: Sequence[LogRow], config: PostConfig, day: str) -> dict[str, Any]:
+    tz = config.tz
+    waits = [float(r.wait_s) for r in rows if r.wait_s is not None]
+    services = []
+    for s in config.services:
+        mine = [r for r in rows if r.service == s.id]
+        svc_times = [float(r.service_s) for r in mine
+                     if r.service_s is not None and r.outcome == "served"]
+        services.append({
+            "id": s.id, "letter": s.letter, "name": s.name, **_outcomes(mine),
+            "wait": wait_summary([float(r.wait_s) for r in mine if r.wait_s is not None]),
+            "service_avg_s": round(fmean(svc_times), 1) if svc_times else None,
+        })
+    counters: dict[int, dict[str, Any]] = defaultdict(lambda: {"served": 0, "no_show": 0})
+    for r in rows:
+        if r.counter is not None and r.outcome in ("served", "no_show"):
+            counters[r.counter][r.outcome] += 1
+    hours: dict[int, list[LogRow]] = defaultdict(list)
+    for r in rows:
+        hours[r.issued_at.astimezone(tz).hour].append(r)
+    ratings = [r.rating for r in rows if r.rating is not None]
+    return {
+        "date": day,
+        "post": {"id": config.post.id, "name": config.post.name},
+        **_outcomes(rows),
+        "wait": wait_summary(waits),
+        "wait_priority": wait_summary([float(r.wait_s) for r in rows
+                                       if r.wait_s is not None and r.priority]),
+        "wait_regular": wait_summary([float(r.wait_s) for r in rows
+                                      if r.wait_s is not None and not r.priority]),
+        "services": services,
+        "counters": [{"number": n, **v} for n, v in sorted(counters.items())],
+        "hours": [{"hour": h, "issued": len(rs),
+                   "wait": wait_summary([float(r.wait_s) for r in rs if r.wait_s is not None])}
+                  for h, rs in sorted(hours.items())],
+        "satisfaction": {"count": len(ratings),
+                         "avg": round(fmean(ratings), 2) if ratings else None},
+    }
+
+
+def day_stats(storage: Storage, config: PostConfig, day: str) -> dict[str, Any]:
+    return stats_from_rows(day_rows(storage, day), config, day)

@@ -1,0 +1,300 @@
+"""The post's SQLite database: tickets, the append-only event log, devices, pairing codes.
+
+SQLAlchemy 2 Core on one SQLite file in WAL mode with ``synchronous=FULL``: a commit is on
+disk before the hub answers. Alembic migrations are applied when the storage opens. Times
+are stored as UTC ISO-8601 text. Only the hub writes tickets and events; the CLI may add
+device tokens and pairing codes while the hub runs (SQLite serialises the writers).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from .model import Event, EventType
+
+__all__ = ["Storage", "DB_FILENAME", "metadata", "tickets", "events", "devices", "pairing_codes"]
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "antrean.db"
+
+metadata = MetaData()
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("post_id", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("service", Text, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("priority", Text),
+    Column("request_id", Text, nullable=False, unique=True),
+    Column("issued_at", Text, nullable=False),
+    Column("kiosk", Text),
+    UniqueConstraint("post_id", "day", "service", "seq", name="uq_ticket_number"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("type", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("ticket_id", Text),
+    Column("counter", Integer),
+    Column("data", Text, nullable=False),
+    Column("ticket", Text),  # the ticket as the wire showed it right after this event
+    Index("ix_events_day", "day"),
+    Index("ix_events_ticket", "ticket_id"),
+    sqlite_autoincrement=True,
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("created_at", Text, nullable=False),
+    Column("revoked_at", Text),
+)
+
+pairing_codes = Table(
+    "pairing_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_hash", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("tries_left", Integer, nullable=False),
+    Column("used_at", Text),
+)
+
+
+def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _iso(dt: datetime) -> str:
+    return dt.isoformat()
+
+
+class Storage:
+    """One post database. ``close()`` is safe to call twice."""
+
+    def __init__(self, data_dir: str | Path, *, migrate: bool = True) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / DB_FILENAME
+        self.engine: Engine = create_engine(
+            f"sqlite:///{self.path}",
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(self.engine, "connect", _set_pragmas)
+        if migrate:
+            self.migrate()
+        self._conn: Connection | None = self.engine.connect()
+        self._closed = False
+
+    # ----- lifecycle -------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.engine.dispose()
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("storage is closed")
+        return self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        """One durable transaction: everything inside commits together or not at all."""
+        conn = self.conn
+        with conn.begin():
+            yield _Tx(conn)
+
+    # ----- reads -------------------------------------------------------------------
+    def last_seq(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
+
+    def load_events(
+        self, *, day: str | None = None, since: int | None = None, limit: int | None = None
+    ) -> list[Event]:
+        q = select(events.c.seq, events.c.type, events.c.at, events.c.ticket_id,
+                   events.c.counter, events.c.data).order_by(events.c.seq)
+        if day is not None:
+            q = q.where(events.c.day == day)
+        if since is not None:
+            q = q.where(events.c.seq > since)
+        if limit is not None:
+            q = q.limit(limit)
+        out = []
+        for row in self.conn.execute(q):
+            try:
+                etype = EventType(row.type)
+            except ValueError:
+                log.warning("skipping unknown event type %r at seq %s", row.type, row.seq)
+                continue
+            out.append(Event(etype, datetime.fromisoformat(row.at), row.ticket_id, row.counter,
+                             json.loads(row.data), row.seq))
+        return out
+
+    def wire_events_since(self, since: int, tz: tzinfo, limit: int = 1000) -> list[dict[str, Any]]:
+        """Stored events after ``since`` in the wire shape, oldest first."""
+        q = (select(events).where(events.c.seq > since).order_by(events.c.seq).limit(limit))
+        with self.engine.connect() as c:
+            return [wire_from_row(row._mapping, tz) for row in c.execute(q)]
+
+    def days(self) -> list[str]:
+        q = select(events.c.day).distinct().order_by(events.c.day)
+        return [r[0] for r in self.conn.execute(q)]
+
+    def ticket_rows(self, day: str) -> list[dict[str, Any]]:
+        q = select(tickets).where(tickets.c.day == day)
+        return [dict(r._mapping) for r in self.conn.execute(q)]
+
+    # ----- devices and pairing --------------------------------------------------------
+    def add_device(self, role: str, name: str, token_hash: str, now: datetime) -> int:
+        with self.engine.begin() as c:
+            res = c.execute(insert(devices).values(role=role, name=name, token_hash=token_hash,
+                                                   created_at=_iso(now)))
+            return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+    def device_by_hash(self, token_hash: str) -> dict[str, Any] | None:
+        q = select(devices).where(devices.c.token_hash == token_hash,
+                                  devices.c.revoked_at.is_(None))
+        row = self.conn.execute(q).first()
+        if self.conn.in_transaction():
+            self.conn.commit()  # end the implicit read transaction so WAL can checkpoint
+        return dict(row._mapping) if row else None
+
+    def list_devices(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(select(devices).order_by(devices.c.id))]
+
+    def add_pairing_code(self, code_hash: str, roles: Sequence[str], now: datetime,
+                         expires: datetime, tries: int) -> None:
+        with self.engine.begin() as c:
+            c.execute(insert(pairing_codes).values(
+                code_hash=code_hash, roles=",".join(roles), created_at=_iso(now),
+                expires_at=_iso(expires), tries_left=tries))
+
+    def active_pairing_codes(self, now: datetime) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            q = select(pairing_codes).where(pairing_codes.c.used_at.is_(None),
+                                            pairing_codes.c.tries_left > 0,
+                                            pairing_codes.c.expires_at > _iso(now))
+            return [dict(r._mapping) for r in c.execute(q)]
+
+    def spend_pairing_try(self, ids: Sequence[int]) -> None:
+        with self.engine.begin() as c:
+            c.execute(update(pairing_codes).where(pairing_codes.c.id.in_(list(ids)))
+                      .values(tries_left=pairing_codes.c.tries_left - 1))
+
+    def use_pairing_code(self, code_id: int, now: datetime) -> bool:
+        """Mark a code used; False if another request used it first."""
+        with self.engine.begin() as c:
+            res = c.execute(update(pairing_codes)
+                            .where(pairing_codes.c.id == code_id, pairing_codes.c.used_at.is_(None))
+                            .values(used_at=_iso(now)))
+            return res.rowcount == 1
+
+
+class _Tx:
+    """Writes inside :meth:`Storage.transaction`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def insert_ticket(self, *, ticket_id: str, post_id: str, day: str, service: str, letter: str,
+                      priority: str | None, request_id: str, issued_at: datetime,
+                      kiosk: str | None) -> int:
+        """Insert a ticket; its sequence is allocated here, under the unique constraint."""
+        seq_q = (select(func.coalesce(func.max(tickets.c.seq), 0) + 1)
+                 .where(tickets.c.post_id == post_id, tickets.c.day == day,
+                        tickets.c.service == service).scalar_subquery())
+        number_q = literal(letter) + func.printf("%03d", seq_q)
+        res = self.conn.execute(
+            insert(tickets).values(id=ticket_id, post_id=post_id, day=day, service=service,
+                                   seq=seq_q, number=number_q, priority=priority,
+                                   request_id=request_id, issued_at=_iso(issued_at), kiosk=kiosk)
+            .returning(tickets.c.seq)
+        )
+        return int(res.scalar_one())
+
+    def append(self, evs: Sequence[Event], days: Sequence[str],
+               snapshots: Sequence[dict[str, Any] | None]) -> list[int]:
+        seqs = []
+        for e, day, snap in zip(evs, days, snapshots, strict=True):
+            res = self.conn.execute(insert(events).values(
+                type=e.type.value, at=_iso(e.at), day=day, ticket_id=e.ticket_id,
+                counter=e.counter, data=json.dumps(e.data, separators=(",", ":")),
+                ticket=json.dumps(snap, separators=(",", ":")) if snap is not None else None,
+            ))
+            seqs.append(int(res.inserted_primary_key[0]))  # type: ignore[index]
+        return seqs
+
+
+def wire_from_row(row: Any, tz: tzinfo) -> dict[str, Any]:
+    """A stored event row → the protocol's event object (times in the post's zone)."""
+    data = json.loads(row["data"])
+    return {
+        "seq": row["seq"],
+        "type": row["type"],
+        "at": datetime.fromisoformat(row["at"]).astimezone(tz).isoformat(),
+        "ticket": json.loads(row["ticket"]) if row["ticket"] else None,
+        "counter": row["counter"],
+        "data": data,
+    }

@@ -1,0 +1,94 @@
+"""A real hub in its own process on a free loopback port, for tests and benchmarks.
+
+The tokens are created with the same code ``antrean token`` runs, straight into the
+hub's database, before (or while) the hub runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROLES = ("kiosk", "counter", "display", "lead")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class HubProcess:
+    def __init__(self, data_dir: Path, *, config: Path | None = None, mdns: bool = False,
+                 port: int | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.config = config
+        self.mdns = mdns
+        self.port = port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.tokens: dict[str, str] = {}
+        self.log_path = self.data_dir / "hub.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def make_tokens(self) -> dict[str, str]:
+        from antrean.auth import create_device_token
+        from antrean.storage import Storage
+
+        st = Storage(self.data_dir)
+        try:
+            for role in ROLES:
+                if role not in self.tokens:
+                    self.tokens[role] = create_device_token(st, role, f"test-{role}",
+                                                            datetime.now(UTC))
+        finally:
+            st.close()
+        return self.tokens
+
+    def start(self, timeout: float = 20.0) -> HubProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "antrean", "hub", "--data", str(self.data_dir),
+               "--host", "127.0.0.1", "--port", str(self.port)]
+        if self.config:
+            cmd += ["--config", str(self.config)]
+        if not self.mdns:
+            cmd.append("--no-mdns")
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"hub exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=0.5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"hub did not answer in {timeout}s: {self.log_path.read_text()[-2000:]}")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=15)
+        self.proc = None
+
+    def stop(self) -> None:
+        self.kill(signal.SIGTERM)
+        log = getattr(self, "_log", None)
+        if log is not None:
+            log.close()
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}

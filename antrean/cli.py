@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--headless", action="store_true", help="no screen: simulate and print")
     d.add_argument("--out", default="out/demo", help="folder for the CSV export")
     d.add_argument("--seed", type=int, default=7)
-    d.add_argument("--residents", type=int, default=240)
+    d.add_argument("--residents", type=int, default=120)
     d.add_argument("--speed", type=float, default=1200.0, help="simulated seconds per second")
 
     a = sub.add_parser("announce", help="write a call announcement (chime + sentence) as WAV")
@@ -212,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     handlers = {"hub": _cmd_hub, "token": _cmd_token, "pair": _cmd_pair, "export": _cmd_export,
                 "demo": _cmd_demo, "announce": _cmd_announce}
     return handlers[args.cmd](args)

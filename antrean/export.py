@@ -61,6 +61,7 @@ def write_csv(rows: Sequence[LogRow], tz: tzinfo, out: Path | io.BufferedIOBase)
 def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
                out: Path | io.BytesIO) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     tz = config.tz
@@ -70,16 +71,25 @@ def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
     for i, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = wdt
     ws.freeze_panes = "A2"
-    ws.append(list(COLUMNS))
+    bold = Font(bold=True)
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
     for r in rows:
-        vals = []
+        vals: list[Any] = []
         for v in row_values(r, tz):
             if isinstance(v, datetime):
                 vals.append(v.replace(tzinfo=None))  # Excel has no zones: post-local time
+            elif isinstance(v, str) and v.startswith(_FORMULA_START):
+                cell = WriteOnlyCell(ws, value=v)
+                cell.data_type = "s"  # text, never a formula
+                vals.append(cell)
             else:
                 vals.append(v)
         ws.append(vals)
-    _ = Font  # styles are not available to write-only cells without WriteOnlyCell
     st = stats_from_rows(rows, config, day)
     ws2 = wb.create_sheet("Indikator")
     ws2.column_dimensions["A"].width = 34

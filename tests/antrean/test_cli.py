@@ -1,0 +1,126 @@
+"""The ``antrean`` command: token while the hub runs, export with the hub stopped, config."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+from openpyxl import load_workbook
+
+from antrean.daylog import COLUMNS
+
+API = "/api/v1"
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "antrean", *args], capture_output=True,
+                          text=True, timeout=60, check=check)
+
+
+def test_token_made_while_the_hub_runs_works_at_once(hub_process):
+    out = run("token", "--data", str(hub_process.data_dir), "--role", "kiosk", "--name", "Kios 2")
+    token = out.stdout.strip().splitlines()[-1]
+    r = httpx.post(f"{hub_process.url}{API}/tickets",
+                   json={"service": "adminduk", "request_id": str(uuid.uuid4())},
+                   headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201
+    bad = run("token", "--data", str(hub_process.data_dir), "--role", "root", "--name", "x",
+              check=False)
+    assert bad.returncode != 0
+
+
+def test_export_with_the_hub_stopped_csv_and_xlsx(hub_process, tmp_path):
+    from antrean.auth import create_device_token
+    from antrean.clock import utcnow
+    from antrean.storage import Storage
+
+    st = Storage(hub_process.data_dir)
+    evil = create_device_token(st, "kiosk", "=HYPERLINK(\"http://x\")", utcnow())
+    st.close()
+    for i, token in enumerate([hub_process.tokens["kiosk"], evil, hub_process.tokens["kiosk"]]):
+        httpx.post(f"{hub_process.url}{API}/tickets",
+                   json={"service": "adminduk", "priority": "elderly" if i == 2 else None,
+                         "request_id": str(uuid.uuid4())},
+                   headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+    c = hub_process.headers("counter")
+    httpx.post(f"{hub_process.url}{API}/counters/1/next", headers=c).raise_for_status()
+    httpx.post(f"{hub_process.url}{API}/counters/1/finish", headers=c,
+               json={"outcome": "served"}).raise_for_status()
+    day = httpx.get(f"{hub_process.url}{API}/health").json()["time"][:10]
+    hub_process.stop()
+
+    out_csv = tmp_path / "day.csv"
+    res = run("export", "--data", str(hub_process.data_dir), "--date", day, "--format", "csv",
+              "--out", str(out_csv))
+    assert "3 rows" in res.stdout
+    rows = list(csv.reader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
+    assert tuple(rows[0]) == COLUMNS
+    by_number = {r[0]: dict(zip(COLUMNS, r, strict=True)) for r in rows[1:]}
+    assert by_number["A002"]["kiosk"].startswith("'=")  # inert in a spreadsheet
+    served = by_number["A003"]  # the elderly ticket was called first
+    assert served["outcome"] == "served" and served["priority"] == "elderly"
+    assert int(served["wait_s"]) >= 0 and served["service_s"] != ""
+    assert by_number["A001"]["called_at"] == "" and by_number["A001"]["wait_s"] == ""
+
+    out_x = tmp_path / "day.xlsx"
+    run("export", "--data", str(hub_process.data_dir), "--date", day, "--format", "xlsx",
+        "--out", str(out_x))
+    wb = load_workbook(out_x)
+    ws = wb["Log"]
+    header = [c.value for c in ws[1]]
+    assert tuple(header) == COLUMNS
+    cells = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert cells["A002"][12].value == '=HYPERLINK("http://x")' or \
+        cells["A002"][12].value.startswith("'=")
+    assert cells["A002"][12].data_type == "s"
+    assert cells["A003"][6].data_type == "n"
+    assert "Indikator" in wb.sheetnames
+
+    all_dir = tmp_path / "all"
+    res = run("export", "--data", str(hub_process.data_dir), "--all-days", "--format", "csv",
+              "--out", str(all_dir))
+    assert len(list(all_dir.glob("*.csv"))) == 1
+
+
+def test_export_of_a_missing_database_is_a_clear_error(tmp_path):
+    res = run("export", "--data", str(tmp_path / "none"), "--format", "csv", "--out",
+              str(tmp_path / "x.csv"), check=False)
+    assert res.returncode == 2 and "no post database" in res.stderr
+
+
+def test_unknown_config_key_stops_the_hub_naming_it(tmp_path):
+    from antrean.config import example_config_path
+
+    text = example_config_path().read_text().replace("[policy]", "[policy]\nburst = 4", 1)
+    cfg = tmp_path / "post.toml"
+    cfg.write_text(text)
+    res = run("hub", "--data", str(tmp_path / "d"), "--config", str(cfg), "--port", "1",
+              check=False)
+    assert res.returncode == 2
+    assert "policy.burst" in res.stderr and "unknown key" in res.stderr
+
+
+def test_example_config_has_the_posts_services():
+    from antrean.config import load_post_config
+
+    cfg = load_post_config()
+    names = [s.name for s in cfg.services]
+    assert names == ["Administrasi Kependudukan", "Kesehatan", "Bantuan Sosial",
+                     "Literasi Keuangan", "Pengaduan"]
+    assert cfg.post.timezone == "Asia/Jakarta"
+    assert cfg.policy.priority_burst == 3 and cfg.policy.max_wait_min == 60
+
+
+def test_version():
+    assert run("--version").stdout.startswith("antrean ")
+
+
+def test_packaged_example_is_shipped():
+    from antrean.config import example_config_path
+
+    assert Path(example_config_path()).is_file()

@@ -8,6 +8,7 @@ client): the Qt apps call it from worker threads.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -219,10 +220,8 @@ class EventStream:
         self._stop.set()
         ws = self._ws
         if ws is not None:
-            try:
+            with contextlib.suppress(Exception):
                 ws.close()
-            except Exception:
-                pass
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=5)
 

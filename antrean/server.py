@@ -273,14 +273,14 @@ async def _event_stream(ws: WebSocket) -> None:
                 await ws.send_json(ev)
             sent = batch[-1]["seq"]
         while True:
-            ev = await queue.get()
-            if ev is None:
+            live = await queue.get()
+            if live is None:
                 await ws.close(code=1012, reason="hub restarting")
                 return
-            if ev["seq"] <= sent:
+            if live["seq"] <= sent:
                 continue
-            await ws.send_json(ev)
-            sent = ev["seq"]
+            await ws.send_json(live)
+            sent = live["seq"]
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
         pass
     finally:

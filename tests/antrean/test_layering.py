@@ -24,9 +24,9 @@ MODULES = sorted(
 @pytest.mark.parametrize("module", ["antrean", *MODULES])
 def test_module_imports_nothing_forbidden(module):
     code = (
-        "import sys, importlib; importlib.import_module(%r); "
-        "bad = sorted({m.split('.')[0] for m in sys.modules} & set(%r)); print(','.join(bad))"
-        % (module, FORBIDDEN)
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & set(" + repr(FORBIDDEN) + ")); "
+        "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -30,7 +30,6 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    literal,
     select,
     update,
 )
@@ -162,12 +161,15 @@ class Storage:
     def transaction(self) -> Iterator[_Tx]:
         """One durable transaction: everything inside commits together or not at all."""
         conn = self.conn
+        if conn.in_transaction():  # a read left an implicit transaction open: end it
+            conn.commit()
         with conn.begin():
             yield _Tx(conn)
 
     # ----- reads -------------------------------------------------------------------
     def last_seq(self) -> int:
-        return int(self.conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
+        with self.engine.connect() as c:
+            return int(c.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
 
     def load_events(
         self, *, day: str | None = None, since: int | None = None, limit: int | None = None
@@ -181,7 +183,9 @@ class Storage:
         if limit is not None:
             q = q.limit(limit)
         out = []
-        for row in self.conn.execute(q):
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        for row in rows:
             try:
                 etype = EventType(row.type)
             except ValueError:
@@ -199,11 +203,13 @@ class Storage:
 
     def days(self) -> list[str]:
         q = select(events.c.day).distinct().order_by(events.c.day)
-        return [r[0] for r in self.conn.execute(q)]
+        with self.engine.connect() as c:
+            return [r[0] for r in c.execute(q)]
 
     def ticket_rows(self, day: str) -> list[dict[str, Any]]:
         q = select(tickets).where(tickets.c.day == day)
-        return [dict(r._mapping) for r in self.conn.execute(q)]
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q)]
 
     # ----- devices and pairing --------------------------------------------------------
     def add_device(self, role: str, name: str, token_hash: str, now: datetime) -> int:
@@ -261,16 +267,15 @@ class _Tx:
     def insert_ticket(self, *, ticket_id: str, post_id: str, day: str, service: str, letter: str,
                       priority: str | None, request_id: str, issued_at: datetime,
                       kiosk: str | None) -> int:
-        """Insert a ticket; its sequence is allocated here, under the unique constraint."""
-        seq_q = (select(func.coalesce(func.max(tickets.c.seq), 0) + 1)
-                 .where(tickets.c.post_id == post_id, tickets.c.day == day,
-                        tickets.c.service == service).scalar_subquery())
-        number_q = literal(letter) + func.printf("%03d", seq_q)
-        res = self.conn.execute(
-            insert(tickets).values(id=ticket_id, post_id=post_id, day=day, service=service,
-                                   seq=seq_q, number=number_q, priority=priority,
-                                   request_id=request_id, issued_at=_iso(issued_at), kiosk=kiosk)
-            .returning(tickets.c.seq)
+        """Insert a ticket; its sequence is allocated here, under the unique constraint.
+
+        Raw driver SQL on purpose: this is the hot path (one ticket per touch), and a
+        prepared statement string skips SQLAlchemy's per-call statement building.
+        """
+        res = self.conn.exec_driver_sql(
+            _INSERT_TICKET,
+            (ticket_id, post_id, day, service, letter, post_id, day, service, priority,
+             request_id, _iso(issued_at), kiosk, post_id, day, service),
         )
         return int(res.scalar_one())
 
@@ -278,13 +283,25 @@ class _Tx:
                snapshots: Sequence[dict[str, Any] | None]) -> list[int]:
         seqs = []
         for e, day, snap in zip(evs, days, snapshots, strict=True):
-            res = self.conn.execute(insert(events).values(
-                type=e.type.value, at=_iso(e.at), day=day, ticket_id=e.ticket_id,
-                counter=e.counter, data=json.dumps(e.data, separators=(",", ":")),
-                ticket=json.dumps(snap, separators=(",", ":")) if snap is not None else None,
+            res = self.conn.exec_driver_sql(_INSERT_EVENT, (
+                e.type.value, _iso(e.at), day, e.ticket_id, e.counter,
+                json.dumps(e.data, separators=(",", ":")),
+                json.dumps(snap, separators=(",", ":")) if snap is not None else None,
             ))
-            seqs.append(int(res.inserted_primary_key[0]))  # type: ignore[index]
+            seqs.append(int(res.scalar_one()))
         return seqs
+
+
+_NEXT_SEQ = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE post_id = ? AND day = ? AND service = ?)"
+_INSERT_TICKET = (
+    "INSERT INTO tickets (id, post_id, day, service, number, priority, request_id, issued_at, "
+    f"kiosk, seq) VALUES (?, ?, ?, ?, ? || printf('%03d', {_NEXT_SEQ}), ?, ?, ?, ?, {_NEXT_SEQ}) "
+    "RETURNING seq"
+)
+_INSERT_EVENT = (
+    "INSERT INTO events (type, at, day, ticket_id, counter, data, ticket) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq"
+)
 
 
 def wire_from_row(row: Any, tz: tzinfo) -> dict[str, Any]:

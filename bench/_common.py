@@ -1,0 +1,31 @@
+"""Shared bits of the benchmarks: a real hub process and percentile maths."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # hubproc: the same real-hub launcher the tests use
+
+from hubproc import HubProcess  # noqa: E402
+
+__all__ = ["HubProcess", "pct", "rss_mb", "summary"]
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s)) - 1))]
+
+
+def summary(ms: list[float]) -> str:
+    return (f"p50 {statistics.median(ms):.2f} ms  p99 {pct(ms, 99):.2f} ms  "
+            f"max {max(ms):.2f} ms  (n={len(ms)})")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

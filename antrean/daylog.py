@@ -16,8 +16,11 @@ from .storage import Storage
 
 __all__ = ["LogRow", "COLUMNS", "day_rows"]
 
+#: DESIGN.md's columns in its order, then ours appended (rating 1-4; the outcome before a
+#: lead's correction, so the original stays visible).
 COLUMNS = ("number", "service", "priority", "issued_at", "called_at", "finished_at", "wait_s",
-           "service_s", "counter", "outcome", "recalls", "transfers", "kiosk")
+           "service_s", "counter", "outcome", "recalls", "transfers", "kiosk", "rating",
+           "corrected_from")
 
 
 @dataclass

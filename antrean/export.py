@@ -37,7 +37,8 @@ def row_values(r: LogRow, tz: tzinfo) -> list[Any]:
     """One row in COLUMNS order; times as aware local datetimes, empty where not reached."""
     return [r.number, r.service, r.priority or "", _local(r.issued_at, tz),
             _local(r.called_at, tz), _local(r.finished_at, tz), r.wait_s, r.service_s,
-            r.counter, r.outcome or "", r.recalls, r.transfers, r.kiosk or ""]
+            r.counter, r.outcome or "", r.recalls, r.transfers, r.kiosk or "", r.rating,
+            r.original_outcome or ""]
 
 
 def _csv_text(rows: Sequence[LogRow], tz: tzinfo) -> str:
@@ -67,7 +68,7 @@ def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
     tz = config.tz
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Log")
-    widths = [9, 14, 10, 20, 20, 20, 9, 10, 8, 10, 8, 10, 16]
+    widths = [9, 14, 10, 20, 20, 20, 9, 10, 8, 10, 8, 10, 16, 8, 14]
     for i, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = wdt
     ws.freeze_panes = "A2"

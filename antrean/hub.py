@@ -48,6 +48,7 @@ class Hub:
         self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._devices: dict[str, Device] = {}
         self._listeners: list[Callable[[list[dict[str, Any]]], None]] = []
+        self.alerts: dict[str, int] = {}  # service id -> limit_s, while a surge alert stands
         self.reload()
 
     # ----- lifecycle -------------------------------------------------------------------
@@ -153,14 +154,21 @@ class Hub:
                 "open_counters": self.state.open_counters(s.id),
             })
         counters = [self.counter_json(c, now) for _, c in sorted(self.state.counters.items())]
+        alerts = [{"service": sid, "oldest_wait_s": next(
+            (s["oldest_wait_s"] for s in services if s["id"] == sid), None), "limit_s": limit}
+            for sid, limit in self.alerts.items()]
         return {"at": self.local(now), "last_seq": self.last_seq, "services": services,
-                "counters": counters}
+                "counters": counters, "alerts": alerts}
 
     def health_json(self) -> dict[str, Any]:
         return {"status": "ok", "post": {"id": self.config.post.id, "name": self.config.post.name},
                 "api": 1, "version": __version__, "time": self.local(self.now())}
 
     # ----- committing and broadcasting ---------------------------------------------------
+    def commit_events(self, events: Sequence[Event]) -> list[dict[str, Any]]:
+        """Persist and broadcast events that change no queue state (alerts, complaints…)."""
+        return self._commit(events)
+
     def _commit(self, events: Sequence[Event]) -> list[dict[str, Any]]:
         """Persist already-applied events; on failure rebuild memory and refuse."""
         now = self.now()
@@ -287,6 +295,16 @@ class Hub:
 
     def cancel(self, ticket_id: str, by: str | None) -> dict[str, Any]:
         t, events = self.state.cancel(ticket_id, self.now(), by)
+        self._commit(events)
+        return self.ticket_json(t)
+
+    def rate(self, number: str, rating: int, device: str | None) -> dict[str, Any]:
+        t, events = self.state.rate(number, rating, self.now(), device)
+        self._commit(events)
+        return {"number": t.number, "rating": rating}
+
+    def correct(self, ticket_id: str, outcome: str, reason: str, by: str) -> dict[str, Any]:
+        t, events = self.state.correct(ticket_id, outcome, reason, by, self.now())
         self._commit(events)
         return self.ticket_json(t)
 

@@ -92,6 +92,7 @@ class Ticket:
     transfers: int = 0
     outcome: str | None = None
     arrival: int = 0  # issue order at the hub: the tie-breaker for equal times
+    rating: int | None = None  # 4 Sangat puas … 1 Tidak puas
 
     @property
     def is_priority(self) -> bool:

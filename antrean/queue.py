@@ -287,6 +287,45 @@ class QueueState:
                              "Only a waiting ticket can be cancelled.")
         return t, self._emit([Event(EventType.TICKET_CANCELLED, now, t.id, None, {"by": by})])
 
+    def rate(self, number: str, rating: int, now: datetime,
+             device: str | None = None) -> tuple[Ticket, list[Event]]:
+        """One satisfaction rating (1-4) per ticket served today, by its number."""
+        tid = self.by_number.get((self.day_of(now), number))
+        t = self.tickets.get(tid) if tid else None
+        if t is None:
+            raise QueueError(404, "unknown_ticket", f"Nomor {number} tidak ditemukan hari ini.",
+                             f"Ticket {number} was not issued today.")
+        if t.state is not TicketState.SERVED:
+            raise QueueError(409, "not_served",
+                             "Penilaian bisa diberikan setelah layanan selesai.",
+                             "A rating can be given once the service is finished.")
+        if t.rating is not None:
+            raise QueueError(409, "already_rated",
+                             "Nomor ini sudah memberi penilaian. Terima kasih.",
+                             "This ticket has already been rated. Thank you.")
+        ev = Event(EventType.TICKET_RATED, now, t.id, None,
+                   {"rating": rating, "number": number, "device": device})
+        return t, self._emit([ev])
+
+    def correct(self, ticket_id: str, outcome: str, reason: str, by: str,
+                now: datetime) -> tuple[Ticket, list[Event]]:
+        """A lead's correction of a finished ticket's outcome; the original stays in the log."""
+        t = self.tickets.get(ticket_id)
+        if t is None:
+            raise QueueError(404, "unknown_ticket", "Nomor antrean tidak ditemukan.",
+                             "Ticket not found.")
+        if t.state not in (TicketState.SERVED, TicketState.NO_SHOW):
+            raise QueueError(409, "not_finished",
+                             "Hanya nomor yang sudah selesai yang bisa dikoreksi.",
+                             "Only a finished ticket can be corrected.")
+        if t.state.value == outcome:
+            raise QueueError(409, "same_outcome", "Hasilnya sudah seperti itu.",
+                             "The outcome is already that.")
+        ev = Event(EventType.TICKET_CORRECTED, now, t.id, t.counter,
+                   {"outcome": outcome, "from": t.state.value, "reason": reason, "by": by,
+                    "number": t.number})
+        return t, self._emit([ev])
+
     def set_service_open(self, service: str, is_open: bool, now: datetime) -> list[Event]:
         s = self._service(service)
         if s.open == is_open:
@@ -389,6 +428,11 @@ class QueueState:
         if s is not None:
             s.open = bool(e.data["open"])
 
+    def _on_rated(self, e: Event) -> None:
+        t = self.tickets.get(e.ticket_id or "")
+        if t is not None:
+            t.rating = int(e.data["rating"])
+
     def _on_corrected(self, e: Event) -> None:
         t = self.tickets.get(e.ticket_id or "")
         if t is not None and t.state in FINAL_STATES:
@@ -446,6 +490,7 @@ _HANDLERS = {
     EventType.TICKET_TRANSFERRED: QueueState._on_transferred,
     EventType.TICKET_CANCELLED: QueueState._on_cancelled,
     EventType.TICKET_CORRECTED: QueueState._on_corrected,
+    EventType.TICKET_RATED: QueueState._on_rated,
     EventType.COUNTER_CHANGED: QueueState._on_counter,
     EventType.SERVICE_CHANGED: QueueState._on_service,
 }

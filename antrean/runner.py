@@ -45,6 +45,18 @@ def _advertiser(config: PostConfig, host: str, port: int) -> Any:
     return adv
 
 
+async def _alert_loop(hub: Hub, every_s: float = 10.0) -> None:
+    """Check for surges (a service's oldest wait past the limit) every few seconds."""
+    from .lead import check_alerts
+
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            check_alerts(hub)
+        except Exception:
+            log.exception("surge check failed")
+
+
 def _start_advertising(config: PostConfig, host: str, port: int, box: dict[str, Any]) -> None:
     adv = _advertiser(config, host, port)
     if adv is None:
@@ -70,9 +82,11 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
         # mDNS probing takes a second or two: serve meanwhile, advertise in the background.
         task = asyncio.create_task(asyncio.to_thread(_start_advertising, config, host, port,
                                                      adv_box)) if advertise else None
+        alerts = asyncio.create_task(_alert_loop(hub))
         try:
             yield
         finally:
+            alerts.cancel()
             if task is not None:
                 with contextlib.suppress(Exception):
                     await task

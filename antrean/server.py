@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, WebSocket
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.websockets import WebSocketDisconnect
 
 from . import __version__
+from .api_lead import build_lead_router
 from .auth import Device, PairingError, create_pairing_code, pair_device
 from .hub import Hub, HubUnavailable
 from .queue import QueueError
@@ -226,16 +228,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
 
         hub = _hub(request)
         day = (date_ or hub.now().astimezone(hub.tz).date()).isoformat()
-        return log_response(hub.storage, hub.config, day, format)
-
-    @r.get("/stats")
-    async def day_stats(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
-                  date_: Annotated[date | None, Query(alias="date")] = None) -> dict[str, Any]:
-        from .stats import day_stats as compute
-
-        hub = _hub(request)
-        day = (date_ or hub.now().astimezone(hub.tz).date()).isoformat()
-        return compute(hub.storage, hub.config, day)
+        return await run_in_threadpool(log_response, hub.storage, hub.config, day, format)
 
     @r.websocket("/events")
     async def events(ws: WebSocket) -> None:
@@ -292,6 +285,13 @@ def create_app(hub: Hub) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", redoc_url=None)
     app.state.hub = hub
     app.include_router(build_router(), prefix="/api/v1")
+    app.include_router(build_lead_router(require), prefix="/api/v1")
+    try:
+        from .dashboard import router as dashboard_router
+    except ImportError:  # pragma: no cover - the dashboard ships with the package
+        log.warning("dashboard not available")
+    else:
+        app.include_router(dashboard_router)
 
     @app.exception_handler(ApiError)
     async def _api_error(_r: Request, exc: ApiError) -> JSONResponse:

@@ -27,6 +27,12 @@ def wait_summary(waits: Sequence[float]) -> dict[str, Any]:
             "p90_s": _p90(waits), "max_s": max(waits)}
 
 
+def _waits(rows: Sequence[LogRow], priority: bool | None = None) -> dict[str, Any]:
+    """Wait summary of the rows (only priority or only regular ones when asked)."""
+    return wait_summary([float(r.wait_s) for r in rows if r.wait_s is not None
+                         and (priority is None or bool(r.priority) == priority)])
+
+
 def _outcomes(rows: Sequence[LogRow]) -> dict[str, int]:
     out = {"issued": len(rows), "served": 0, "no_show": 0, "cancelled": 0, "open": 0}
     for r in rows:
@@ -55,6 +61,7 @@ def stats_from_rows(rows: Sequence[LogRow], config: PostConfig, day: str) -> dic
         if r.counter is not None and r.outcome in ("served", "no_show"):
             counters[r.counter][r.outcome] += 1
     hours: dict[int, list[LogRow]] = defaultdict(list)
+
     for r in rows:
         hours[r.issued_at.astimezone(tz).hour].append(r)
     ratings = [r.rating for r in rows if r.rating is not None]
@@ -69,11 +76,12 @@ def stats_from_rows(rows: Sequence[LogRow], config: PostConfig, day: str) -> dic
                                       if r.wait_s is not None and not r.priority]),
         "services": services,
         "counters": [{"number": n, **v} for n, v in sorted(counters.items())],
-        "hours": [{"hour": h, "issued": len(rs),
-                   "wait": wait_summary([float(r.wait_s) for r in rs if r.wait_s is not None])}
+        "hours": [{"hour": h, "issued": len(rs), "wait": _waits(rs),
+                   "wait_priority": _waits(rs, True), "wait_regular": _waits(rs, False)}
                   for h, rs in sorted(hours.items())],
         "satisfaction": {"count": len(ratings),
-                         "avg": round(fmean(ratings), 2) if ratings else None},
+                         "avg": round(fmean(ratings), 2) if ratings else None,
+                         "counts": {str(k): ratings.count(k) for k in (4, 3, 2, 1)}},
     }
 
 

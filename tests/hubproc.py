@@ -26,6 +26,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 class HubProcess:
     def __init__(self, data_dir: Path, *, config: Path | None = None, mdns: bool = False,
                  port: int | None = None) -> None:
@@ -36,6 +40,7 @@ class HubProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self.tokens: dict[str, str] = {}
         self.log_path = self.data_dir / "hub.log"
+        self._started_before = False
 
     @property
     def url(self) -> str:
@@ -55,7 +60,22 @@ class HubProcess:
             st.close()
         return self.tokens
 
-    def start(self, timeout: float = 20.0) -> HubProcess:
+    def start(self, timeout: float = 30.0) -> HubProcess:
+        """Start (or restart, on the same port) and wait until /health answers.
+
+        A free port can be taken by another process between our probe and the hub's bind;
+        on a first start the hub then gets a new port (a restart keeps its port).
+        """
+        for attempt in range(3):
+            try:
+                return self._start_once(timeout)
+            except PortTaken:
+                if self._started_before or attempt == 2:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout: float) -> HubProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "antrean", "hub", "--data", str(self.data_dir),
                "--host", "127.0.0.1", "--port", str(self.port)]
@@ -69,9 +89,13 @@ class HubProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"hub exited: {self.log_path.read_text()[-2000:]}")
+                tail = self.log_path.read_text()[-2000:]
+                if "address already in use" in tail:
+                    raise PortTaken(tail)
+                raise RuntimeError(f"hub exited: {tail}")
             try:
                 if httpx.get(f"{self.url}/api/v1/health", timeout=0.5).status_code == 200:
+                    self._started_before = True
                     return self
             except httpx.HTTPError:
                 pass

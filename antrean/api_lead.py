@@ -1,0 +1,122 @@
+"""Routes for the post lead's day (issue 6): stats, complaints, ratings, corrections."""
+
+# No "from __future__ import annotations": FastAPI must see the Depends() built in
+# build_lead_router (a closure) when it reads the route signatures.
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from .auth import Device
+from .hub import Hub
+from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
+from .stats import day_stats
+
+__all__ = ["build_lead_router"]
+
+Day = Annotated[date | None, Query(alias="date")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComplaintBody(_Body):
+    category: Literal["waktu", "petugas", "prosedur", "biaya", "sarana", "lainnya"]
+    text: Annotated[str, Field(max_length=500)] = ""
+    number: Annotated[str, Field(pattern=r"^[A-Z][0-9]{3,5}$")] | None = None
+
+
+class RatingBody(_Body):
+    number: Annotated[str, Field(pattern=r"^[A-Z][0-9]{3,5}$")]
+    rating: Annotated[int, Field(ge=1, le=4)]
+
+
+class CorrectionBody(_Body):
+    outcome: Literal["served", "no_show"]
+    reason: Annotated[str, Field(min_length=3, max_length=300)]
+
+
+def _hub(request: Request) -> Hub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+def _day(hub: Hub, d: date | None) -> str:
+    return (d or hub.now().astimezone(hub.tz).date()).isoformat()
+
+
+def full_stats(hub: Hub, day: str) -> dict[str, Any]:
+    """The day's indicators: the ticket log's figures plus complaints and corrections."""
+    return {**day_stats(hub.storage, hub.config, day), **day_extras(hub, day)}
+
+
+def build_lead_router(require: Any) -> APIRouter:
+    r = APIRouter()
+    lead = Depends(require("lead"))
+
+    @r.get("/stats")
+    async def stats(request: Request, _dev: Annotated[Device, lead],
+                    date_: Day = None) -> dict[str, Any]:
+        hub = _hub(request)
+        return await run_in_threadpool(full_stats, hub, _day(hub, date_))
+
+    @r.get("/public/stats")
+    async def public_stats(request: Request, date_: Day = None) -> dict[str, Any]:
+        """Aggregates only (no ticket, device or complaint text): fit to publish."""
+        hub = _hub(request)
+        st = await run_in_threadpool(full_stats, hub, _day(hub, date_))
+        st["complaints"] = {"count": st["complaints"]["count"]}
+        return st
+
+    @r.get("/complaints/categories")
+    async def complaint_categories() -> list[dict[str, str]]:
+        return [{"id": k, "name": v[0], "name_en": v[1]} for k, v in COMPLAINT_CATEGORIES.items()]
+
+    @r.post("/complaints", status_code=201)
+    async def new_complaint(body: ComplaintBody, request: Request,
+                            dev: Annotated[Device, Depends(require("kiosk", "lead"))],
+                            ) -> dict[str, Any]:
+        ev = file_complaint(_hub(request), body.category, body.text, body.number, dev.name)
+        return {"id": ev["seq"], "at": ev["at"], "category": body.category,
+                "lapor": {"web": "lapor.go.id", "sms": "1708"}}
+
+    @r.get("/complaints")
+    async def list_complaints(request: Request, _dev: Annotated[Device, lead],
+                              date_: Day = None) -> list[dict[str, Any]]:
+        hub = _hub(request)
+        return complaints(hub, _day(hub, date_))
+
+    @r.get("/corrections")
+    async def list_corrections(request: Request, _dev: Annotated[Device, lead],
+                               date_: Day = None) -> list[dict[str, Any]]:
+        hub = _hub(request)
+        return corrections(hub, _day(hub, date_))
+
+    @r.post("/tickets/{ticket_id}/correct")
+    async def correct(ticket_id: UUID, body: CorrectionBody, request: Request,
+                      dev: Annotated[Device, lead]) -> dict[str, Any]:
+        return _hub(request).correct(str(ticket_id), body.outcome, body.reason, dev.name)
+
+    @r.post("/ratings", status_code=201)
+    async def rate(body: RatingBody, request: Request,
+                   dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> dict[str, Any]:
+        return _hub(request).rate(body.number, body.rating, dev.name)
+
+    @r.get("/tickets/by-number/{number}")
+    async def by_number(number: Annotated[str, Field(pattern=r"^[A-Z][0-9]{3,5}$")],
+                        request: Request, date_: Day = None) -> dict[str, Any]:
+        from .server import ApiError
+
+        hub = _hub(request)
+        tid = hub.state.by_number.get((_day(hub, date_), number))
+        t = hub.ticket(tid) if tid else None
+        if t is None:
+            raise ApiError(404, "unknown_ticket", "Nomor antrean tidak ditemukan.",
+                           "Ticket not found.")
+        return t
+
+    return r

@@ -1,0 +1,319 @@
+"""``antrean display``: the hall board's composition root.
+
+Reads the config, builds the parts and wires them; starts them in order (screen, voice,
+hub feed, mDNS advertisement once the hub is found) and stops them in reverse.
+
+    antrean display [--config FILE] [--hub URL] [--token T] [--lang id|en] [--size WxH]
+                    [--no-voice] [--screenshot FILE [--screen idle|call|busy]]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from antrean.client import HubClient, HubError
+
+from .config import ConfigError, DisplayConfig, load_display_config
+from .feed import HubFeed
+from .sample import SCENES, scene
+from .state import BoardState
+from .voice import Voice, make_announcer
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWindow
+
+    from antrean.discovery import Advertiser
+    from hardware.speech import AudioPlayer
+
+__all__ = ["QML_DIR", "DisplayApp", "build_parser", "local_address_towards", "main"]
+
+log = logging.getLogger(__name__)
+
+QML_DIR = Path(__file__).resolve().parent / "qml"
+"""Import path of the ``Antrean.Display`` QML module."""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size WxH: {text!r}") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"size out of range: {text!r}")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``antrean display`` command line."""
+    p = argparse.ArgumentParser(prog="antrean display",
+                                description="Layar aula: nomor antrean dipanggil dan suara")
+    p.add_argument("--config", help="display config TOML (default: built-in defaults)")
+    p.add_argument("--hub", help="hub URL, e.g. http://10.0.0.2:8470 (default: find by mDNS)")
+    p.add_argument("--token", help="this display's token (default: from the config)")
+    p.add_argument("--lang", choices=["id", "en"], help="screen language (default: id)")
+    p.add_argument("--size", type=_size, help="window size WxH instead of full screen")
+    p.add_argument("--no-voice", action="store_true", help="show calls without speaking them")
+    p.add_argument("--screenshot", metavar="FILE", help="render one frame to a PNG and exit")
+    p.add_argument("--screen", choices=SCENES,
+                   help="with --screenshot: a built-in sample scene instead of the hub's state")
+    return p
+
+
+def local_address_towards(url: str) -> str | None:
+    """This machine's IPv4 address on the route to ``url``'s host (loopback for a loopback
+    hub), or None if there is none — then mDNS uses its defaults."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return "127.0.0.1"
+    except ValueError:
+        pass
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect((host, parts.port or 8470))  # UDP: picks a route, sends nothing
+            return str(s.getsockname()[0])
+    except OSError:
+        return None
+
+
+class DisplayApp:
+    """One hall display: board, QML window, voice, hub feed and mDNS advertisement.
+
+    ``player`` replaces the sound device and ``announcer_kw`` goes to the Announcer (tests);
+    ``voice=False`` keeps it silent. Needs a ``QGuiApplication``. :meth:`close` is safe twice.
+    """
+
+    def __init__(self, cfg: DisplayConfig, *, size: tuple[int, int] | None = None,
+                 voice: bool = True, advertise: bool | None = None,
+                 player: AudioPlayer | None = None, announcer_kw: dict[str, Any] | None = None,
+                 replay: int = 1000, refresh_s: float = 30.0) -> None:
+        from .viewmodels import Board, FeedBridge
+
+        self.cfg, self.size = cfg, size
+        self._want_voice, self._player = voice and cfg.voice.enabled, player
+        self._announcer_kw = announcer_kw or {}
+        self._advertise = cfg.mdns.advertise if advertise is None else advertise
+        self.client = HubClient(cfg.hub.url or None, cfg.hub.token or None,
+                                post=cfg.hub.post or None,
+                                interfaces=cfg.mdns.interfaces or None)
+        self.bridge = FeedBridge()
+        self.voice = Voice(None)
+        self.feed = HubFeed(self.client, on_event=self._on_event,
+                            on_snapshot=self.bridge.snapshot.emit,
+                            on_connection=self.bridge.connection.emit,
+                            on_found=self._on_found, replay=replay, refresh_s=refresh_s)
+        self.state = BoardState(history=cfg.screen.history, lang=cfg.screen.lang)
+        self.board = Board(self.state, now=self.feed.hub_now)
+        self.bridge.connect_to(self.board)
+        self.advertiser: Advertiser | None = None
+        self._silence_reason = ""
+        self._engine: Any = None
+        self._closed = False
+
+    # ----- lifecycle --------------------------------------------------------------------
+    def start(self, *, live: bool = True) -> bool:
+        """Show the window, then (``live``) start the voice and the hub feed.
+        False if the QML did not load."""
+        if not self._load_qml():
+            return False
+        if live:
+            if self._want_voice:
+                announcer, self._silence_reason = make_announcer(
+                    self.cfg.voice, self._player, **self._announcer_kw)
+                self.voice = Voice(announcer, to_local=self.feed.to_local)
+            if not self.cfg.hub.token:
+                log.warning("no display token: set hub.token in the config or --token "
+                            "(`antrean token --role display`); the hub will refuse events")
+            self.feed.start()
+        return True
+
+    def close(self) -> None:
+        """Stop everything in reverse order of start; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.advertiser is not None:
+            self.advertiser.close()
+        self.feed.close()
+        self.voice.close()
+        if self._engine is not None:
+            for obj in self._engine.rootObjects():
+                obj.close()
+            self._engine = None  # the engine (and the window) go before the board
+        self.client.close()
+
+    # ----- the window -------------------------------------------------------------------
+    def _load_qml(self) -> bool:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtQml import QQmlApplicationEngine
+
+        engine = QQmlApplicationEngine()
+        engine.addImportPath(str(QML_DIR))
+        w, h = self.size or (1920, 1080)
+        engine.setInitialProperties({"board": self.board, "width": w, "height": h})
+        engine.loadFromModule("Antrean.Display", "Main")
+        self._engine = engine
+        if not engine.rootObjects():
+            log.error("the display's QML did not load (see the messages above)")
+            return False
+        window = self.window
+        if self.size is not None:
+            window.resize(*self.size)
+            window.show()
+        else:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+            window.showFullScreen()
+        return True
+
+    @property
+    def window(self) -> QWindow:
+        """The board's window (the QML root)."""
+        return self._engine.rootObjects()[0]  # type: ignore[no-any-return]
+
+    def grab(self, path: str | Path) -> bool:
+        """Save the window as it is now to a PNG."""
+        import PySide6.QtQuick  # noqa: F401 - grabWindow() needs QtQuick loaded
+
+        image = self.window.grabWindow()  # type: ignore[attr-defined]
+        return bool(image.save(str(path)))
+
+    def show_scene(self, name: str) -> None:
+        """Feed the board a sample scene (no hub)."""
+        tz = ZoneInfo("Asia/Jakarta")
+        self.board.set_clock(lambda: datetime.now(tz))
+        snapshot, events = scene(name, datetime.now(tz))
+        self.board.apply_snapshot(snapshot)
+        self.board.set_connected(True)
+        for event in events:
+            self.board.apply_event(event)
+
+    # ----- feed callbacks (background threads) ------------------------------------------
+    def _on_event(self, event: dict[str, Any]) -> None:
+        self.voice.on_event(event)  # enqueue at once: the GUI thread may be busy painting
+        self.bridge.event.emit(event)
+
+    def _on_found(self, url: str) -> None:
+        if self._silence_reason:
+            self._report("speaker", False, "no_sound", self._silence_reason)
+        if self._advertise and self.advertiser is None and not self._closed:
+            self._start_advertiser(url)
+
+    def _start_advertiser(self, url: str) -> None:
+        from antrean.discovery import Advertiser
+
+        try:
+            post = str((self.client.health().get("post") or {}).get("id") or "")
+            self.advertiser = Advertiser(
+                "display", post, self.cfg.screen.name, 0,
+                interfaces=self.cfg.mdns.interfaces or None,
+                address=local_address_towards(url)).start()
+        except Exception as exc:  # mDNS is a convenience: the board works without it
+            log.warning("cannot advertise this display by mDNS: %s", exc)
+
+    def _report(self, component: str, ok: bool, status: str, message: str) -> None:
+        try:
+            self.client.device_status(component, ok, status, message)
+        except HubError as exc:
+            log.debug("cannot report %s status: %s", component, exc)
+
+    # ----- waiting (screenshots) --------------------------------------------------------
+    def settle(self, timeout: float = 10.0, quiet_s: float = 0.5) -> bool:
+        """Run the Qt loop until the hub's snapshot and replay have arrived and no event
+        came for ``quiet_s`` (or ``timeout``); True if the hub was reached."""
+        def ready() -> bool:
+            return self.board.connected and bool(self.state.services)
+
+        return run_until(ready, timeout, quiet_s, lambda: self.state.last_seq)
+
+
+def run_until(ready: Callable[[], bool], timeout: float, quiet_s: float = 0.0,
+              marker: Callable[[], object] = lambda: None) -> bool:
+    """Process Qt events until ``ready()`` holds and ``marker()`` has not changed for
+    ``quiet_s`` s, or ``timeout`` s pass. Returns ``ready()``."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout
+    last, since = marker(), time.monotonic()
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        now_marker = marker()
+        if now_marker != last:
+            last, since = now_marker, time.monotonic()
+        if ready() and time.monotonic() - since >= quiet_s:
+            return True
+        time.sleep(0.01)
+    return ready()
+
+
+def _config_from(args: argparse.Namespace) -> DisplayConfig:
+    cfg = load_display_config(args.config)
+    hub = cfg.hub.model_copy(update={k: v for k, v in
+                                     (("url", args.hub), ("token", args.token)) if v})
+    screen = cfg.screen.model_copy(update={"lang": args.lang} if args.lang else {})
+    return cfg.model_copy(update={"hub": hub, "screen": screen})
+
+
+def _screenshot(display: DisplayApp, path: str, screen: str | None) -> int:
+    if screen:
+        display.show_scene(screen)
+        run_until(lambda: True, 0.2)
+    elif not display.settle():
+        log.warning("the hub was not reached: the screenshot shows the board without it")
+    run_until(lambda: False, 1.8)  # let the call's flash finish and the ticker start
+    if not display.grab(path):
+        print(f"antrean display: cannot write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Run the hall display; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    if args.screen and not args.screenshot:
+        print("antrean display: --screen needs --screenshot", file=sys.stderr)
+        return 2
+    try:
+        cfg = _config_from(args)
+    except ConfigError as exc:
+        print(f"antrean display: {exc}", file=sys.stderr)
+        return 2
+    if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] if sys.argv else "antrean"])
+    size = args.size or ((1920, 1080) if args.screenshot else None)
+    display = DisplayApp(cfg, size=size, voice=not (args.no_voice or args.screenshot),
+                         advertise=False if args.screenshot else None)
+    try:
+        if not display.start(live=not args.screen):
+            return 1
+        if args.screenshot:
+            return _screenshot(display, args.screenshot, args.screen)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: app.quit())
+        wake = QTimer(interval=250)  # lets Python run its signal handlers during exec()
+        wake.timeout.connect(lambda: None)
+        wake.start()
+        return int(app.exec())
+    finally:
+        display.close()

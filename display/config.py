@@ -1,0 +1,125 @@
+"""The hall display's configuration: one typed schema, read once, passed in.
+
+A TOML file (``/etc/antrean/display.toml``) is validated into frozen pydantic models; an
+unknown or wrong key stops the program with a message naming ``section.key``. Every key
+has a default, so no file at all is a working display that finds its hub by mDNS.
+
+Example::
+
+    [hub]
+    url = ""              # empty: find the hub by mDNS
+    token = "…"           # from `antrean token --role display` or pairing
+    post = ""             # only this post's hub (mDNS), empty: any
+
+    [screen]
+    name = "Layar Aula"   # how this display is advertised and reports faults
+    lang = "id"           # "id" or "en"
+    history = 5           # earlier calls listed beside the current one (1..8)
+
+    [voice]
+    enabled = true
+    english_repeat = false
+    volume = 1.0          # 0..1
+    rate = 150            # words per minute
+    max_age_s = 120       # calls older than this (e.g. replayed after a reconnect) are not spoken
+
+    [mdns]
+    advertise = true
+    interfaces = []       # empty: the interface that reaches the hub
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["ConfigError", "DisplayConfig", "HubSection", "MdnsSection", "ScreenSection",
+           "VoiceSection", "load_display_config", "parse_display_config"]
+
+
+class ConfigError(Exception):
+    """The display config cannot be used; the message names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HubSection(_Section):
+    """Where the hub is and how this display proves who it is."""
+
+    url: str = ""
+    token: str = ""
+    post: str = ""
+
+
+class ScreenSection(_Section):
+    """What the screen shows and in which language."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)] = "Layar Aula"
+    lang: Literal["id", "en"] = "id"
+    history: Annotated[int, Field(ge=1, le=8)] = 5
+
+
+class VoiceSection(_Section):
+    """Spoken calls (chime + sentence in Bahasa Indonesia)."""
+
+    enabled: bool = True
+    english_repeat: bool = False
+    volume: Annotated[float, Field(ge=0.0, le=1.0)] = 1.0
+    rate: Annotated[int, Field(ge=80, le=450)] = 150
+    max_age_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
+
+
+class MdnsSection(_Section):
+    """This display's own mDNS advertisement (role ``display``)."""
+
+    advertise: bool = True
+    interfaces: list[str] = []
+
+
+class DisplayConfig(_Section):
+    """The whole display config; every section optional."""
+
+    hub: HubSection = HubSection()
+    screen: ScreenSection = ScreenSection()
+    voice: VoiceSection = VoiceSection()
+    mdns: MdnsSection = MdnsSection()
+
+
+def _format_errors(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top)"
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{loc}: unknown key")
+        else:
+            lines.append(f"{loc}: {err['msg']}")
+    return "; ".join(lines)
+
+
+def parse_display_config(text: str, source: str = "<config>") -> DisplayConfig:
+    """Validate TOML text; raise :class:`ConfigError` naming ``section.key`` on a bad key."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return DisplayConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_format_errors(exc)}") from exc
+
+
+def load_display_config(path: str | Path | None) -> DisplayConfig:
+    """Read and validate a display config; ``None`` gives the defaults."""
+    if path is None:
+        return DisplayConfig()
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read config: {exc.strerror}") from exc
+    return parse_display_config(text, str(p))

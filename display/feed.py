@@ -1,0 +1,170 @@
+"""Keeps a display fed from its hub, off the GUI thread. No Qt here.
+
+:class:`HubFeed` runs one *snapshot* thread — ``/health`` (post name, the hub's clock) and
+``/services`` (waiting counts, standards) on connect, after call events, and every
+``refresh_s`` — and, once the hub has answered, the client's resuming event stream starting
+``replay`` events back, so a display that starts mid-day shows the last calls at once.
+Callbacks run on those background threads; the Qt side hands them to the GUI thread.
+
+The hub's clock is the post's clock: a Pi with no network may boot with a wrong one. So the
+feed measures :attr:`HubFeed.skew` (hub time − local time) and the board's clock and the
+voice's "is this call too old to speak" both use hub time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from antrean.client import EventStream, HubClient, HubError
+
+from .state import parse_time
+
+__all__ = ["HubFeed", "Snapshot"]
+
+log = logging.getLogger(__name__)
+
+Snapshot = dict[str, Any]
+"""``{"health": {...}, "services": [...], "skew_s": float}`` as handed to ``on_snapshot``."""
+
+# Events after which the waiting counts have changed: fetch /services again (debounced).
+_COUNT_EVENTS = frozenset({"ticket.issued", "ticket.called", "ticket.finished",
+                           "ticket.transferred", "ticket.cancelled", "counter.changed"})
+
+
+class HubFeed:
+    """Snapshots and events from one hub, delivered to callbacks on background threads.
+
+    ``on_event(event)`` gets each event once, in ``seq`` order; ``on_snapshot(snapshot)``
+    each fresh snapshot; ``on_connection(up)`` the event stream's link state (False also
+    while the hub has never answered); ``on_found(url)`` once, after the hub first answers.
+    """
+
+    def __init__(self, client: HubClient, *, on_event: Callable[[dict[str, Any]], None],
+                 on_snapshot: Callable[[Snapshot], None],
+                 on_connection: Callable[[bool], None],
+                 on_found: Callable[[str], None] | None = None,
+                 replay: int = 1000, refresh_s: float = 30.0, debounce_s: float = 0.2) -> None:
+        self.client = client
+        self._on_event, self._on_snapshot = on_event, on_snapshot
+        self._on_connection, self._on_found = on_connection, on_found
+        self.replay, self.refresh_s, self.debounce_s = replay, refresh_s, debounce_s
+        self.stream: EventStream | None = None
+        self._skew = timedelta(0)
+        self._tz: tzinfo = UTC
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="display-snapshots", daemon=True)
+
+    # ----- lifecycle --------------------------------------------------------------------
+    def start(self) -> HubFeed:
+        """Start the snapshot thread (the event stream follows once the hub answers)."""
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop both threads; safe to call twice."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        with self._lock:
+            stream, self.stream = self.stream, None
+        if stream is not None:
+            stream.close()
+
+    def poke(self) -> None:
+        """Ask for a fresh snapshot soon (coalesced with others within ``debounce_s``)."""
+        self._wake.set()
+
+    # ----- the hub's clock --------------------------------------------------------------
+    @property
+    def skew(self) -> timedelta:
+        """Hub time minus local time, as last measured (zero before the first answer)."""
+        return self._skew
+
+    def hub_now(self) -> datetime:
+        """Now by the hub's clock, in the hub's UTC offset (the post's zone)."""
+        return (datetime.now(UTC) + self._skew).astimezone(self._tz)
+
+    def to_local(self, hub_time: datetime) -> datetime:
+        """A hub timestamp moved onto this machine's clock (for age checks)."""
+        return hub_time - self._skew
+
+    # ----- threads ----------------------------------------------------------------------
+    def _run(self) -> None:
+        delay = 0.0
+        while not self._stop.wait(delay):
+            self._wake.clear()
+            ok = self._refresh()
+            if self._stop.is_set():
+                break
+            woken = self._wake.wait(self.refresh_s if ok else 2.0)
+            if woken and self.debounce_s:
+                self._stop.wait(self.debounce_s)  # let a burst of events settle first
+            delay = 0.0
+
+    def _refresh(self) -> bool:
+        try:
+            t0 = datetime.now(UTC)
+            health = self.client.health()
+            t1 = datetime.now(UTC)
+            services = self.client.services()
+            since = None if self.stream else self._replay_from()
+        except HubError as exc:
+            log.debug("hub snapshot failed: %s", exc)
+            if self.stream is None:
+                self._safe(self._on_connection, False)
+            return False
+        self._measure_clock(health, t0 + (t1 - t0) / 2)
+        self._safe(self._on_snapshot, {"health": health, "services": services,
+                                       "skew_s": self._skew.total_seconds()})
+        if since is not None:
+            self._start_stream(since)
+        return True
+
+    def _replay_from(self) -> int:
+        last = int(self.client.queue().get("last_seq") or 0)
+        return max(0, last - self.replay)
+
+    def _start_stream(self, since: int) -> None:
+        with self._lock:
+            if self._stop.is_set() or self.stream is not None:
+                return
+            log.info("hub found at %s; events from seq %d", self.client.url, since + 1)
+            self.stream = self.client.events(self._event, since=since,
+                                             on_connection=self._connection)
+        if self._on_found is not None:
+            self._safe(self._on_found, self.client.url)
+
+    def _measure_clock(self, health: dict[str, Any], local_mid: datetime) -> None:
+        hub_time = parse_time(health.get("time"))
+        if hub_time is None or hub_time.tzinfo is None:
+            return
+        self._skew = hub_time - local_mid
+        offset = hub_time.utcoffset() or timedelta(0)
+        self._tz = timezone(offset)
+        if abs(self._skew) > timedelta(minutes=2):
+            log.warning("this display's clock is %+.0f s off the hub's; using the hub's",
+                        -self._skew.total_seconds())
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self._on_event(event)  # the stream logs and survives a failing handler
+        if event.get("type") in _COUNT_EVENTS:
+            self._wake.set()
+
+    def _connection(self, up: bool) -> None:
+        if up:
+            self._wake.set()
+        self._safe(self._on_connection, up)
+
+    @staticmethod
+    def _safe(callback: Callable[[Any], None], arg: Any) -> None:
+        try:
+            callback(arg)
+        except Exception:
+            log.exception("display feed callback failed")
+

@@ -1,0 +1,152 @@
+"""What the hall board knows, as plain Python: no Qt, no network.
+
+:class:`BoardState` folds the hub's snapshots (``/health``, ``/services``) and its events
+(``ticket.called``, ``ticket.recalled``, ``device.status``) into the few things a resident
+reads: the call being made now, the last few calls, the waiting count per service and the
+device alerts. The Qt view-models (:mod:`display.viewmodels`) wrap one of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .texts import alert_text, service_name, ticker_items
+
+__all__ = ["CALL_EVENTS", "BoardState", "Call", "parse_time"]
+
+CALL_EVENTS = ("ticket.called", "ticket.recalled")
+"""Event types that put a number on the board and make the display speak."""
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time from the hub, or None when absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call on the board: ticket ``number`` to counter ``counter``."""
+
+    ticket_id: str
+    number: str
+    counter: int
+    service: str
+    priority: str | None
+    recall: bool
+    seq: int
+    at: datetime | None
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> Call | None:
+        """The call an event makes, or None if it is not a well-formed call event."""
+        if event.get("type") not in CALL_EVENTS:
+            return None
+        ticket = event.get("ticket") or {}
+        counter = event.get("counter") or ticket.get("counter")
+        number = ticket.get("number")
+        if not isinstance(number, str) or not isinstance(counter, int) or counter < 1:
+            return None
+        return cls(ticket_id=str(ticket.get("id") or number), number=number, counter=counter,
+                   service=str(ticket.get("service") or ""), priority=ticket.get("priority"),
+                   recall=event.get("type") == "ticket.recalled",
+                   seq=int(event.get("seq") or 0), at=parse_time(event.get("at")))
+
+
+class BoardState:
+    """The board's facts. ``history`` is how many earlier calls are listed beside the
+    current one; calls from another day than :attr:`today` are ignored (the hub's log
+    spans days; the board shows today's)."""
+
+    def __init__(self, history: int = 6, lang: str = "id") -> None:
+        self.history, self.lang = history, lang
+        self.post_name = ""
+        self.services: list[dict[str, Any]] = []
+        self.calls: list[Call] = []  # newest first: calls[0] is being called now
+        self.today: date | None = None
+        self.last_seq = 0
+        self._alerts: dict[tuple[str, str], dict[str, Any]] = {}
+
+    # ----- inputs -----------------------------------------------------------------------
+    def apply_snapshot(self, health: Mapping[str, Any] | None,
+                       services: list[dict[str, Any]] | None) -> None:
+        """Take the post's name and the services with their waiting counts."""
+        if health:
+            post = health.get("post") or {}
+            self.post_name = str(post.get("name") or self.post_name)
+        if services is not None:
+            self.services = [dict(s) for s in services]
+
+    def set_today(self, today: date) -> bool:
+        """Move to a new day: yesterday's calls leave the board. True if anything changed."""
+        if today == self.today:
+            return False
+        self.today = today
+        before = len(self.calls)
+        self.calls = [c for c in self.calls if c.at is None or c.at.date() == today]
+        return len(self.calls) != before
+
+    def apply_event(self, event: Mapping[str, Any]) -> Call | None:
+        """Fold one hub event in; return the :class:`Call` if it made one (else None)."""
+        kind = event.get("type")
+        seq = event.get("seq")
+        if isinstance(seq, int):
+            self.last_seq = max(self.last_seq, seq)
+        if kind == "device.status":
+            self._apply_status(event.get("data") or {})
+            return None
+        call = Call.from_event(event)
+        if call is None:
+            return None
+        if self.today is not None and call.at is not None and call.at.date() != self.today:
+            return None
+        others = [c for c in self.calls if c.ticket_id != call.ticket_id]
+        self.calls = [call, *others][: self.history + 1]
+        return call
+
+    def _apply_status(self, data: Mapping[str, Any]) -> None:
+        key = (str(data.get("device") or ""), str(data.get("component") or ""))
+        if data.get("ok", True):
+            self._alerts.pop(key, None)
+        else:
+            self._alerts[key] = dict(data)
+
+    # ----- outputs ----------------------------------------------------------------------
+    @property
+    def current(self) -> Call | None:
+        """The call being made now (the newest), if any."""
+        return self.calls[0] if self.calls else None
+
+    @property
+    def recent(self) -> list[Call]:
+        """The earlier calls, newest first, at most ``history``."""
+        return self.calls[1:]
+
+    @property
+    def alerts(self) -> list[str]:
+        """Device alerts as one line each, in the board's language."""
+        return [alert_text(a, self.lang) for a in self._alerts.values()]
+
+    def service_label(self, service_id: str) -> str:
+        """A service's display name by id ("" when unknown)."""
+        for s in self.services:
+            if s.get("id") == service_id:
+                return service_name(s, self.lang)
+        return ""
+
+    def waiting_rows(self) -> list[dict[str, Any]]:
+        """One row per service: letter, name, waiting count, open."""
+        return [{"letter": str(s.get("letter") or ""), "name": service_name(s, self.lang),
+                 "waiting": int(s.get("waiting") or 0), "open": bool(s.get("open", True))}
+                for s in self.services]
+
+    def ticker(self) -> list[str]:
+        """The ticker's items: alerts first, then the service standards."""
+        return ticker_items(self.services, self.alerts, self.lang)

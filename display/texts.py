@@ -1,0 +1,154 @@
+"""Words on the hall display: labels, dates, the ticker. Pure text, Indonesian first.
+
+Nothing here touches Qt or the network, so every string a resident reads can be tested on
+its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+__all__ = ["LABELS", "alert_text", "clock_text", "date_text", "labels", "service_name",
+           "ticker_items", "zone_name"]
+
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+#: Screen labels per language. QML reads them through the board's ``t`` property.
+LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "nowCalling": "Nomor antrean dipanggil",
+        "counter": "Loket",
+        "toCounter": "Silakan menuju",
+        "recent": "Panggilan sebelumnya",
+        "waiting": "Menunggu",
+        "people": "orang",
+        "noCall": "Belum ada panggilan",
+        "noCallHint": "Silakan ambil nomor antrean di kios",
+        "recall": "Panggilan ulang",
+        "closed": "Tutup",
+        "noRecent": "—",
+        "lost": "Koneksi ke hub terputus — menyambung ulang…",
+        "searching": "Mencari hub pos pelayanan…",
+        "requirements": "Persyaratan",
+        "time": "Waktu",
+        "cost": "Biaya",
+        "alert": "Gangguan",
+        "complaints": "Pengaduan",
+        "info": "Info",
+    },
+    "en": {
+        "nowCalling": "Now calling",
+        "counter": "Counter",
+        "toCounter": "Please go to",
+        "recent": "Previous calls",
+        "waiting": "Waiting",
+        "people": "people",
+        "noCall": "No calls yet",
+        "noCallHint": "Please take a number at the kiosk",
+        "recall": "Repeat call",
+        "closed": "Closed",
+        "noRecent": "—",
+        "lost": "Lost the hub — reconnecting…",
+        "searching": "Looking for the service post's hub…",
+        "requirements": "Requirements",
+        "time": "Time",
+        "cost": "Cost",
+        "alert": "Alert",
+        "complaints": "Complaints",
+        "info": "Info",
+    },
+}
+
+_COMPONENTS = {
+    "id": {"printer": "Printer", "buttons": "Tombol antrean", "speaker": "Pengeras suara",
+           "display": "Layar"},
+    "en": {"printer": "Printer", "buttons": "Button box", "speaker": "Speaker",
+           "display": "Screen"},
+}
+
+_ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The screen labels for ``lang`` ("id" or "en")."""
+    return dict(LABELS[lang])
+
+
+def date_text(when: datetime, lang: str = "id") -> str:
+    """``"Minggu, 22 November 2026"`` (``"Sunday, 22 November 2026"`` in English)."""
+    return f"{_DAYS[lang][when.weekday()]}, {when.day} {_MONTHS[lang][when.month - 1]} {when.year}"
+
+
+def zone_name(when: datetime) -> str:
+    """WIB / WITA / WIT for Indonesia's UTC offsets, else ``UTC+h``; "" for a naive time."""
+    offset = when.utcoffset()
+    if offset is None:
+        return ""
+    secs = int(offset.total_seconds())
+    if secs in _ZONES:
+        return _ZONES[secs]
+    hours, rest = divmod(abs(secs), 3600)
+    sign = "+" if secs >= 0 else "-"
+    return f"UTC{sign}{hours}" + (f":{rest // 60:02d}" if rest else "")
+
+
+def clock_text(when: datetime) -> str:
+    """``"14:05"`` — hours and minutes, 24-hour, as Indonesian clocks are read."""
+    return f"{when.hour:02d}:{when.minute:02d}"
+
+
+def _pick(data: Mapping[str, Any], key: str, lang: str) -> str:
+    """A field in ``lang``: the ``_en`` variant in English when set, else the Indonesian."""
+    if lang == "en":
+        value = str(data.get(f"{key}_en") or "").strip()
+        if value:
+            return value
+    return str(data.get(key) or "").strip()
+
+
+def service_name(service: Mapping[str, Any], lang: str = "id") -> str:
+    """A service's name in ``lang`` (falls back to Indonesian)."""
+    return _pick(service, "name", lang)
+
+
+def alert_text(status: Mapping[str, Any], lang: str = "id") -> str:
+    """One device alert from a ``device.status`` event's data, e.g.
+    ``"Printer (kios-1): Kertas habis"``."""
+    component = str(status.get("component") or "")
+    what = _COMPONENTS[lang].get(component, component.capitalize() or LABELS[lang]["alert"])
+    device = str(status.get("device") or "").strip()
+    detail = str(status.get("message") or status.get("status") or "").strip()
+    head = f"{what} ({device})" if device else what
+    return f"{head}: {detail}" if detail else head
+
+
+def ticker_items(services: Iterable[Mapping[str, Any]], alerts: Iterable[str],
+                 lang: str = "id") -> list[str]:
+    """The ticker's items in order: device alerts first, then each open service's standard
+    (requirements, time, cost) and the national complaint channel once at the end."""
+    t = LABELS[lang]
+    items = [f"⚠ {a}" for a in alerts]
+    complaints = ""
+    for s in services:
+        if not s.get("open", True):
+            continue
+        std = s.get("standard") or {}
+        parts = [f"{t[key]}: {value}" for key in ("requirements", "time", "cost")
+                 if (value := _pick(std, key, lang))]
+        head = f"{s.get('letter', '')} · {service_name(s, lang)}"
+        items.append(f"{head} — {'; '.join(parts)}" if parts else head)
+        complaints = complaints or str(std.get("complaints") or "")
+    if complaints:
+        items.append(f"{t['complaints']}: {complaints}")
+    return items

@@ -1,0 +1,251 @@
+"""Qt view-models of the hall board. Python owns the state; QML only shows it.
+
+:class:`Board` wraps a :class:`display.state.BoardState` and exposes what QML binds to;
+:class:`CallListModel` and :class:`WaitingListModel` are its two lists. Hub events and
+snapshots arrive on background threads through :class:`FeedBridge`, whose signals are
+connected *queued* to the board, so the board is only ever touched on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from .state import BoardState, Call
+from .texts import clock_text, date_text, labels, zone_name
+
+__all__ = ["FRESH_S", "Board", "CallListModel", "FeedBridge", "WaitingListModel"]
+
+QML_IMPORT_NAME = "Antrean.Display.Models"
+QML_IMPORT_MAJOR_VERSION = 1
+
+FRESH_S = 12.0
+"""How long a new call is highlighted; calls older than this when they arrive (a replay
+after a reconnect or a restart) are shown without a flash."""
+
+TICKER_SEPARATOR = "     •     "
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _RowModel(QAbstractListModel):
+    """A read-only list of dict rows with fixed role names; replaced whole on change."""
+
+    ROLES: tuple[str, ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        key = self.ROLES[role - Qt.ItemDataRole.UserRole - 1] \
+            if role > Qt.ItemDataRole.UserRole else None
+        return self._rows[index.row()].get(key) if key else None
+
+    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
+        base = Qt.ItemDataRole.UserRole + 1
+        return {base + i: QByteArray(name.encode()) for i, name in enumerate(self.ROLES)}
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Replace the rows (a no-op when nothing changed)."""
+        if rows == self._rows:
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """A copy of the rows, for tests and screenshots."""
+        return [dict(r) for r in self._rows]
+
+
+@QmlElement
+@QmlUncreatable("made by the display app")
+class CallListModel(_RowModel):
+    """The earlier calls, newest first: number, counter, service, recall."""
+
+    ROLES = ("number", "counter", "service", "recall")
+
+
+@QmlElement
+@QmlUncreatable("made by the display app")
+class WaitingListModel(_RowModel):
+    """One row per service: letter, name, waiting, open."""
+
+    ROLES = ("letter", "name", "waiting", "open")
+
+
+@QmlElement
+@QmlUncreatable("made by the display app")
+class FeedBridge(QObject):
+    """Carries feed callbacks from background threads to the GUI thread (queued)."""
+
+    event = Signal(object)
+    snapshot = Signal(object)
+    connection = Signal(bool)
+
+    def connect_to(self, board: Board) -> None:
+        """Wire the signals to ``board`` with queued connections."""
+        queued = Qt.ConnectionType.QueuedConnection
+        self.event.connect(board.apply_event, queued)
+        self.snapshot.connect(board.apply_snapshot, queued)
+        self.connection.connect(board.set_connected, queued)
+
+
+@QmlElement
+@QmlUncreatable("made by the display app")
+class Board(QObject):
+    """Everything the hall screen shows. ``now`` is the post's clock (the hub's)."""
+
+    postChanged = Signal()
+    clockChanged = Signal()
+    callChanged = Signal()
+    freshChanged = Signal()
+    tickerChanged = Signal()
+    connectionChanged = Signal()
+    flash = Signal()
+
+    def __init__(self, state: BoardState, now: Callable[[], datetime] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._now = now or (lambda: datetime.now().astimezone())
+        self._labels = labels(state.lang)
+        self._calls, self._waiting = CallListModel(self), WaitingListModel(self)
+        self._clock = self._date = self._zone = self._ticker = ""
+        self._connected, self._ever_connected, self._fresh = False, False, False
+        self._serial = 0
+        self._fresh_timer = QTimer(self, singleShot=True)
+        self._fresh_timer.timeout.connect(self._end_fresh)
+        self._tick_timer = QTimer(self, interval=1000)
+        self._tick_timer.timeout.connect(self.tick)
+        self._tick_timer.start()
+        self.tick()
+        self._refresh_lists()
+
+    # ----- inputs (GUI thread) ----------------------------------------------------------
+    @Slot(object)
+    def apply_event(self, event: dict[str, Any]) -> None:
+        """Fold one hub event into the board."""
+        before = self.state.alerts
+        call = self.state.apply_event(event)
+        if call is not None:
+            self._on_call(call)
+        elif self.state.alerts != before:
+            self._refresh_ticker()
+
+    @Slot(object)
+    def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Take a hub snapshot: post name, services and waiting counts."""
+        name = self.state.post_name
+        self.state.apply_snapshot(snapshot.get("health"), snapshot.get("services"))
+        if self.state.post_name != name:
+            self.postChanged.emit()
+        self._refresh_lists()
+        self.callChanged.emit()  # the current call's service name may now be known
+
+    @Slot(bool)
+    def set_connected(self, up: bool) -> None:
+        """The hub's event stream came up (True) or was lost (False)."""
+        self._ever_connected = self._ever_connected or up
+        if up != self._connected:
+            self._connected = up
+            self.connectionChanged.emit()
+
+    def set_clock(self, now: Callable[[], datetime]) -> None:
+        """Use another clock (the sample scenes) and show its time at once."""
+        self._now = now
+        self.tick()
+
+    @Slot()
+    def tick(self) -> None:
+        """Advance the clock (every second) and roll over to a new day."""
+        now = self._now()
+        clock, date, zone = clock_text(now), date_text(now, self.state.lang), zone_name(now)
+        if (clock, date, zone) != (self._clock, self._date, self._zone):
+            self._clock, self._date, self._zone = clock, date, zone
+            self.clockChanged.emit()
+        if self.state.set_today(now.date()):
+            self._refresh_lists()
+            self.callChanged.emit()
+
+    def _on_call(self, call: Call) -> None:
+        self._refresh_lists()
+        age = (self._now() - call.at).total_seconds() if call.at is not None else 0.0
+        if age < FRESH_S:
+            self._serial += 1
+            self._fresh = True
+            self._fresh_timer.start(int(max(1.0, FRESH_S - max(age, 0.0)) * 1000))
+            self.freshChanged.emit()
+            self.flash.emit()
+        self.callChanged.emit()
+
+    def _end_fresh(self) -> None:
+        self._fresh = False
+        self.freshChanged.emit()
+
+    def _refresh_lists(self) -> None:
+        label = self.state.service_label
+        self._calls.set_rows([{"number": c.number, "counter": c.counter,
+                               "service": label(c.service), "recall": c.recall}
+                              for c in self.state.recent])
+        self._waiting.set_rows(self.state.waiting_rows())
+        self._refresh_ticker()
+
+    def _refresh_ticker(self) -> None:
+        text = TICKER_SEPARATOR.join(self.state.ticker())
+        if text != self._ticker:
+            self._ticker = text
+            self.tickerChanged.emit()
+
+    # ----- outputs (QML) ----------------------------------------------------------------
+    def _current(self) -> Call | None:
+        return self.state.current
+
+    t = Property("QVariantMap", lambda self: self._labels, constant=True)
+    lang = Property(str, lambda self: self.state.lang, constant=True)
+    history = Property(int, lambda self: self.state.history, constant=True)
+    calls = Property(QObject, lambda self: self._calls, constant=True)
+    waiting = Property(QObject, lambda self: self._waiting, constant=True)
+    postName = Property(str, lambda self: self.state.post_name, notify=postChanged)
+    clockText = Property(str, lambda self: self._clock, notify=clockChanged)
+    dateText = Property(str, lambda self: self._date, notify=clockChanged)
+    zoneText = Property(str, lambda self: self._zone, notify=clockChanged)
+    hasCall = Property(bool, lambda self: self._current() is not None, notify=callChanged)
+    number = Property(str, lambda self: c.number if (c := self._current()) else "",
+                      notify=callChanged)
+    counter = Property(int, lambda self: c.counter if (c := self._current()) else 0,
+                       notify=callChanged)
+    serviceName = Property(str, lambda self: self.state.service_label(c.service)
+                           if (c := self._current()) else "", notify=callChanged)
+    isRecall = Property(bool, lambda self: bool((c := self._current()) and c.recall),
+                        notify=callChanged)
+    callSerial = Property(int, lambda self: self._serial, notify=callChanged)
+    fresh = Property(bool, lambda self: self._fresh, notify=freshChanged)
+    ticker = Property(str, lambda self: self._ticker, notify=tickerChanged)
+    hasAlerts = Property(bool, lambda self: bool(self.state.alerts), notify=tickerChanged)
+    connected = Property(bool, lambda self: self._connected, notify=connectionChanged)
+    statusText = Property(str, lambda self: "" if self._connected else
+                          self._labels["lost" if self._ever_connected else "searching"],
+                          notify=connectionChanged)
+

@@ -6,11 +6,8 @@ wait-time log": wait_s = first call − issue; service_s = finish − first call
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import text
 
 from .storage import Storage
 
@@ -23,7 +20,7 @@ COLUMNS = ("number", "service", "priority", "issued_at", "called_at", "finished_
            "corrected_from")
 
 
-@dataclass
+@dataclass(slots=True)
 class LogRow:
     ticket_id: str
     number: str
@@ -39,59 +36,66 @@ class LogRow:
     transfers: int = 0
     kiosk: str | None = None
     rating: int | None = None
+    wait_s: int | None = None  # first call - issue (set by finish())
+    service_s: int | None = None  # finish - first call
 
-    @property
-    def wait_s(self) -> int | None:
-        if self.called_at is None:
-            return None
-        return max(0, round((self.called_at - self.issued_at).total_seconds()))
-
-    @property
-    def service_s(self) -> int | None:
-        if self.called_at is None or self.finished_at is None or self.outcome == "cancelled":
-            return None
-        return max(0, round((self.finished_at - self.called_at).total_seconds()))
+    def finish(self) -> LogRow:
+        """Compute the derived durations once the row's events are all applied."""
+        c, f = self.called_at, self.finished_at
+        self.wait_s = None if c is None else max(0, round((c - self.issued_at).total_seconds()))
+        self.service_s = (None if c is None or f is None or self.outcome == "cancelled"
+                          else max(0, round((f - c).total_seconds())))
+        return self
 
 
-_EVENTS_OF_DAY = text(
-    "SELECT type, at, ticket_id, counter, data FROM events "
-    "WHERE ticket_id IN (SELECT id FROM tickets WHERE day = :day) ORDER BY seq"
-)
+# Issue facts come from the tickets table (no JSON to parse); the changes from the log,
+# with the few JSON fields needed extracted by SQLite itself. Events of a day come in seq
+# order from the day index; a ticket's events after midnight are fetched separately.
+_TICKETS = ("SELECT id, number, service, priority, issued_at, kiosk FROM tickets "
+            "WHERE day = ? ORDER BY rowid")
+_CHANGES = ("SELECT type, at, ticket_id, counter, json_extract(data, '$.outcome'), "
+            "json_extract(data, '$.rating') FROM events WHERE {where} "
+            "AND ticket_id IS NOT NULL AND type != 'ticket.issued' ORDER BY seq")
+_SAME_DAY = _CHANGES.format(where="day = ?")
+_LATER_DAYS = _CHANGES.format(
+    where="day > ? AND ticket_id IN (SELECT id FROM tickets WHERE day = ?)")
 
 
 def day_rows(storage: Storage, day: str) -> list[LogRow]:
     """Every ticket issued on ``day`` with its times and outcome, in issue order."""
-    rows: dict[str, LogRow] = {}
     parse = datetime.fromisoformat
     with storage.engine.connect() as conn:
-        for etype, at, tid, counter, data in conn.execute(_EVENTS_OF_DAY, {"day": day}):
-            if etype == "ticket.issued":
-                d = json.loads(data)
-                rows[tid] = LogRow(tid, d["number"], d["service"], d.get("priority"), parse(at),
-                                   kiosk=d.get("kiosk"))
-                continue
-            r = rows.get(tid)
-            if r is None:
-                continue
-            if etype == "ticket.called":
-                if r.called_at is None:
-                    r.called_at = parse(at)
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        rows: dict[str, LogRow] = {
+            tid: LogRow(tid, number, service, priority, parse(issued), kiosk=kiosk)
+            for tid, number, service, priority, issued, kiosk in raw.execute(_TICKETS, (day,))
+        }
+        changes = raw.execute(_SAME_DAY, (day,)).fetchall()
+        changes += raw.execute(_LATER_DAYS, (day, day)).fetchall()
+    for etype, at, tid, counter, outcome, rating in changes:
+        r = rows.get(tid)
+        if r is None:
+            continue
+        if etype == "ticket.called":
+            if r.called_at is None:
+                r.called_at = parse(at)
+            r.counter = counter
+        elif etype == "ticket.finished":
+            r.finished_at = parse(at)
+            r.outcome = outcome
+            if counter is not None:
                 r.counter = counter
-            elif etype == "ticket.recalled":
-                r.recalls += 1
-            elif etype == "ticket.finished":
-                r.finished_at = parse(at)
-                r.outcome = json.loads(data)["outcome"]
-                r.counter = counter if counter is not None else r.counter
-            elif etype == "ticket.transferred":
-                r.transfers += 1
-                r.finished_at, r.outcome = None, None
-            elif etype == "ticket.cancelled":
-                r.finished_at, r.outcome = parse(at), "cancelled"
-            elif etype == "ticket.corrected":
-                d = json.loads(data)
-                r.original_outcome = r.original_outcome or r.outcome
-                r.outcome = d["outcome"]
-            elif etype == "ticket.rated":
-                r.rating = int(json.loads(data)["rating"])
-    return list(rows.values())
+        elif etype == "ticket.recalled":
+            r.recalls += 1
+        elif etype == "ticket.transferred":
+            r.transfers += 1
+            r.finished_at, r.outcome = None, None
+        elif etype == "ticket.cancelled":
+            r.finished_at, r.outcome = parse(at), "cancelled"
+        elif etype == "ticket.corrected":
+            r.original_outcome = r.original_outcome or r.outcome
+            r.outcome = outcome
+        elif etype == "ticket.rated":
+            r.rating = int(rating)
+    return [r.finish() for r in rows.values()]

@@ -45,9 +45,18 @@ def _csv_text(rows: Sequence[LogRow], tz: tzinfo) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(COLUMNS)
-    for r in rows:
-        w.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime)
-                                           else safe_cell(v)) for v in row_values(r, tz)])
+
+    def t(dt: datetime | None) -> str:
+        return "" if dt is None else dt.astimezone(tz).isoformat(timespec="seconds")
+
+    def n(v: int | None) -> int | str:
+        return "" if v is None else v
+
+    for r in rows:  # one row per ticket: written column by column for speed (100k-row days)
+        w.writerow((safe_cell(r.number), safe_cell(r.service), safe_cell(r.priority or ""),
+                    t(r.issued_at), t(r.called_at), t(r.finished_at), n(r.wait_s),
+                    n(r.service_s), n(r.counter), r.outcome or "", r.recalls, r.transfers,
+                    safe_cell(r.kiosk or ""), n(r.rating), r.original_outcome or ""))
     return buf.getvalue()
 
 

@@ -1,0 +1,151 @@
+"""``antrean kiosk``: read the config, build the kiosk, run it (or render one screen and exit).
+
+    antrean kiosk [--config FILE] [--hub URL] [--token T] [--printer SPEC] [--paper 58|80]
+                  [--buttons PORT] [--lang id|en] [--size WxH]
+                  [--screenshot FILE [--screen start|confirm|printer-fault|hub-down]]
+    antrean kiosk --pair CODE --name NAME [--hub URL]     trade a pairing code for a token
+    antrean kiosk --hash-pin                              make a staff PIN hash for the config
+
+Without ``--hub`` (or ``[hub] url``) the kiosk finds its post's hub by mDNS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import signal
+import sys
+from typing import Any
+
+from .config import ConfigError, KioskConfig, apply_overrides, hash_pin, load_kiosk_config
+
+__all__ = ["build_parser", "main"]
+
+log = logging.getLogger(__name__)
+
+SCREENS = ("start", "confirm", "printer-fault", "hub-down")
+
+
+def _size(text: str) -> tuple[int, int]:
+    w, sep, h = text.lower().partition("x")
+    if not (sep and w.isdigit() and h.isdigit() and 200 <= int(w) <= 8000
+            and 200 <= int(h) <= 8000):
+        raise argparse.ArgumentTypeError(f"not a screen size WxH (e.g. 1024x600): {text!r}")
+    return int(w), int(h)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="antrean kiosk",
+                                description="Kiosk: ambil nomor antrean / take a queue number")
+    p.add_argument("--config", help="kiosk TOML (default /etc/antrean/kiosk.toml if present)")
+    p.add_argument("--hub", help="hub URL, e.g. http://192.168.1.10:8470 (default: mDNS)")
+    p.add_argument("--token", help="this kiosk's device token")
+    p.add_argument("--printer", help="fake[:DIR] | file:PATH | serial:PORT[:BAUD] | "
+                                     "usb:VID:PID | network:HOST[:PORT]")
+    p.add_argument("--paper", type=int, choices=[58, 80], help="paper width in mm")
+    p.add_argument("--buttons", help="serial port of the button box")
+    p.add_argument("--lang", choices=["id", "en"], help="start language (default id)")
+    p.add_argument("--size", type=_size, help="window size WxH (default: full screen)")
+    p.add_argument("--screenshot", metavar="FILE", help="render one screen to a PNG and exit")
+    p.add_argument("--screen", choices=SCREENS, default="start", help="screen for --screenshot")
+    p.add_argument("--pair", metavar="CODE", help="pair with the hub using its one-time code")
+    p.add_argument("--name", help="this kiosk's name (with --pair; also its mDNS name)")
+    p.add_argument("--hash-pin", action="store_true", help="print a staff PIN hash for the config")
+    return p
+
+
+def _config(args: argparse.Namespace) -> KioskConfig:
+    cfg = load_kiosk_config(args.config)
+    return apply_overrides(cfg, hub_url=args.hub, hub_token=args.token,
+                           printer_spec=args.printer, printer_paper=args.paper,
+                           buttons_port=args.buttons, kiosk_lang=args.lang, kiosk_name=args.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the kiosk; returns the process exit code."""
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.hash_pin:
+        return _hash_pin()
+    try:
+        cfg = _config(args)
+    except ConfigError as exc:
+        print(f"antrean kiosk: {exc}", file=sys.stderr)
+        return 2
+    if args.pair:
+        return _pair(cfg, args.pair, args.name)
+    if args.screenshot:
+        from .screenshot import render_screenshot
+
+        return render_screenshot(cfg, args.screenshot, args.screen, args.size or (1024, 600))
+    return _run(cfg, args.size)
+
+
+def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from .runtime import Kiosk
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    kiosk: Any = None
+    try:
+        kiosk = Kiosk(cfg)
+        width, height = size or (1024, 600)
+        if kiosk.load(width, height, fullscreen=size is None) is None:
+            return 1
+        kiosk.start()
+        # Python runs signal handlers only between bytecodes: a timer gives it the chance
+        # while Qt's loop waits, so SIGTERM from systemd stops the kiosk in order.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: app.quit())
+        wake = QTimer(interval=250)
+        wake.timeout.connect(lambda: None)
+        wake.start()
+        log.info("kiosk running (hub %s, printer %s)", cfg.hub.url or "by mDNS", cfg.printer.spec)
+        return int(app.exec())
+    except ValueError as exc:  # a bad printer spec, named by make_printer
+        print(f"antrean kiosk: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if kiosk is not None:
+            kiosk.close()
+
+
+def _pair(cfg: KioskConfig, code: str, name: str | None) -> int:
+    from antrean.client import HubClient, HubError
+
+    if not name:
+        print("antrean kiosk: --pair needs --name (e.g. --name kiosk-depan)", file=sys.stderr)
+        return 2
+    try:
+        with HubClient(cfg.hub.url or None, post=cfg.hub.post or None,
+                       timeout=cfg.hub.timeout_s) as client:
+            token = client.pair(code, "kiosk", name)
+    except HubError as exc:
+        print(f"antrean kiosk: pairing failed: {exc.message} ({exc.message_en})", file=sys.stderr)
+        return 1
+    print("# Kiosk terpasang. Simpan baris ini di [hub] pada /etc/antrean/kiosk.toml:",
+          file=sys.stderr)
+    print(f'token = "{token}"')
+    return 0
+
+
+def _hash_pin() -> int:
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN petugas baru (4-12 angka): ")
+        if getpass.getpass("Ulangi PIN: ") != pin:
+            print("antrean kiosk: the two PINs differ", file=sys.stderr)
+            return 2
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        hashed = hash_pin(pin)
+    except ValueError as exc:
+        print(f"antrean kiosk: {exc}", file=sys.stderr)
+        return 2
+    print("# Salin ke [staff] pada /etc/antrean/kiosk.toml:", file=sys.stderr)
+    print(f'pin_hash = "{hashed}"')
+    return 0
+

@@ -1,0 +1,216 @@
+"""Watching the hub: is it there, what is the post, which services, how many wait.
+
+One background thread polls ``/health`` and ``/services`` — every second while the hub is
+away, every ``online_poll_s`` while it answers — and the hub's event stream makes it poll at
+once whenever a ticket or service changes or the stream drops or comes back. "Online" means
+the last poll was answered: one source of truth, so the screen never says the hub is up while
+tickets cannot be issued.
+
+No Qt here; :class:`LinkListener` methods run on the link's thread (or the event stream's)
+and must only hand the news over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from antrean.client import EventStream, HubClient, HubError
+from antrean.discovery import Advertiser, Interfaces, resolve_interfaces
+
+__all__ = ["HubLink", "KioskAdvertiser", "LinkListener", "kiosk_interfaces"]
+
+log = logging.getLogger(__name__)
+
+#: Events after which the waiting counts or the services' state may have changed.
+REFRESH_EVENTS = frozenset({"ticket.issued", "ticket.called", "ticket.finished",
+                            "ticket.transferred", "ticket.cancelled", "ticket.corrected",
+                            "service.changed", "counter.changed"})
+
+
+class LinkListener(Protocol):
+    def hub_online(self, online: bool) -> None:
+        """The hub started or stopped answering."""
+
+    def hub_info(self, health: dict[str, Any]) -> None:
+        """``/health`` as last answered (post id and name, the hub's clock)."""
+
+    def hub_services(self, services: list[dict[str, Any]]) -> None:
+        """``/services`` as last answered."""
+
+
+def _route_source(host: str) -> str | None:
+    """Our own address on the route to ``host`` (a UDP connect sends no packet)."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_DGRAM) as s:
+            s.connect((host, 9))
+            return str(s.getsockname()[0])
+    except OSError:
+        return None
+
+
+def kiosk_interfaces(hub_url: str, configured: Sequence[str] | None) -> Interfaces:
+    """The interfaces to advertise the kiosk on: the ones that reach its hub.
+
+    ``resolve_interfaces`` takes the address a device is *bound to*; a kiosk binds nothing,
+    so we give it our own address on the route to the hub (loopback for a 127.0.0.1 hub).
+    """
+    if configured:
+        return resolve_interfaces(None, configured)
+    host = urlsplit(hub_url).hostname or ""
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return resolve_interfaces("127.0.0.1", None)
+    source = _route_source(host) if host else None
+    if source is not None and ":" in source:
+        source = None  # zeroconf binds IPv4 interfaces by address; IPv6 falls back to all
+    return resolve_interfaces(source, None)
+
+
+class HubLink:
+    """Keeps the listener told about the hub; see the module docstring."""
+
+    def __init__(self, client: HubClient, listener: LinkListener, *, online_poll_s: float = 15.0,
+                 offline_poll_s: float = 1.0) -> None:
+        self._client = client
+        self._listener = listener
+        self._online_poll_s = online_poll_s
+        self._offline_poll_s = offline_poll_s
+        self._stop = threading.Event()
+        self._kick = threading.Event()
+        self._online: bool | None = None
+        self._stream: EventStream | None = None
+        self.health: dict[str, Any] | None = None
+        self._thread = threading.Thread(target=self._run, name="kiosk-hub-link", daemon=True)
+
+    @property
+    def online(self) -> bool:
+        return bool(self._online)
+
+    def start(self) -> HubLink:
+        self._thread.start()
+        return self
+
+    def refresh(self) -> None:
+        """Poll the hub now (after an event, or when a request found it silent)."""
+        self._kick.set()
+
+    def close(self) -> None:
+        """Stop polling and the event stream; safe to call twice."""
+        self._stop.set()
+        self._kick.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=15)
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._poll()
+            wait = self._online_poll_s if self._online else self._offline_poll_s
+            if self._kick.wait(wait) and self._online and not self._stop.is_set():
+                # A burst of events (a counter calling three numbers) becomes one poll.
+                self._stop.wait(0.05)
+            self._kick.clear()
+
+    def _poll(self) -> None:
+        try:
+            health = self._client.health()
+            services = self._client.services()
+            if self._stream is None:
+                since = int(self._client.queue().get("last_seq", 0))
+                self._stream = self._client.events(self._on_event, since=since,
+                                                   on_connection=self._on_connection)
+        except HubError as exc:
+            if self._online is not False:
+                log.warning("hub not answering: %s", exc)
+            self._set_online(False)
+            return
+        except Exception:  # a malformed answer must not end the watch
+            log.exception("hub poll failed")
+            self._set_online(False)
+            return
+        if health != self.health:
+            self.health = health
+            self._listener.hub_info(health)
+        self._listener.hub_services(services)
+        self._set_online(True)
+
+    def _set_online(self, online: bool) -> None:
+        if online == self._online:
+            return
+        self._online = online
+        if online:
+            log.info("hub answers at %s", self._client.url)
+        self._listener.hub_online(online)
+
+    # Event stream thread.
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("type") in REFRESH_EVENTS:
+            self._kick.set()
+
+    def _on_connection(self, up: bool) -> None:
+        log.debug("event stream %s", "up" if up else "down")
+        self._kick.set()
+
+
+class KioskAdvertiser:
+    """Advertises the kiosk by mDNS once its hub is known, on the interfaces reaching it.
+
+    zeroconf probes for ~1.5 s before announcing, so that runs on a thread of its own: the
+    first tiles must not wait for it.
+    """
+
+    def __init__(self, name: str, configured: Sequence[str] | None) -> None:
+        self._name = name
+        self._configured = list(configured) if configured else None
+        self._adv: Advertiser | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start_for(self, hub_url: str, post: str) -> None:
+        """Start advertising in the background; only the first call does anything."""
+        with self._lock:
+            if self._thread is not None or self._closed:
+                return
+            self._thread = threading.Thread(target=self._advertise, args=(hub_url, post),
+                                            name="kiosk-mdns", daemon=True)
+            self._thread.start()
+
+    def _advertise(self, hub_url: str, post: str) -> None:
+        interfaces = kiosk_interfaces(hub_url, self._configured)
+        # A kiosk serves no API: port 0 says "nothing to connect to", while role, post and
+        # name still show the lead's tools which kiosks are on.
+        adv = Advertiser("kiosk", post, self._name, 0,
+                         interfaces=interfaces if isinstance(interfaces, list) else None)
+        try:
+            adv.start()
+        except Exception:
+            log.exception("could not advertise the kiosk by mDNS")
+            return
+        with self._lock:
+            closed = self._closed
+            if not closed:
+                self._adv = adv
+        if closed:
+            adv.close()
+
+    def close(self) -> None:
+        """Withdraw the advertisement; safe to call twice."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=10)
+        with self._lock:
+            adv, self._adv = self._adv, None
+        if adv is not None:
+            with contextlib.suppress(Exception):
+                adv.close()

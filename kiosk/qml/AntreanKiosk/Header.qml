@@ -1,0 +1,83 @@
+import QtQuick
+import AntreanKiosk.Backend
+
+// Post name, date and time, and the language switch. Holding the clock for 3 seconds opens
+// the staff menu (no visible button: residents should not land in it).
+// Landscape: name and date left, clock and switch right. Portrait: the name gets its own
+// line across the top.
+Rectangle {
+    id: header
+
+    required property KioskViewModel vm
+    property real u: 10
+    property bool portrait: false
+    readonly property real margin: 1.6 * u
+
+    height: portrait ? nameText.height + clockText.height + dateText.height + 2.6 * u : 10.5 * u
+    color: Theme.header
+
+    Text {
+        id: nameText
+        x: header.margin
+        y: header.portrait ? header.u : (header.height - height - dateText.height) / 2
+        width: header.portrait ? header.width - 2 * header.margin : clockArea.x - x - 2 * header.u
+        height: (header.portrait ? 5.2 : 5.6) * header.u
+        text: header.vm.postName
+        color: Theme.headerInk
+        font.pixelSize: 3.2 * header.u
+        font.bold: true
+        wrapMode: Text.WordWrap
+        maximumLineCount: 2
+        fontSizeMode: Text.Fit
+        minimumPixelSize: 10
+        verticalAlignment: Text.AlignVCenter
+    }
+    Text {
+        id: dateText
+        anchors { left: nameText.left; top: header.portrait ? clockArea.bottom : nameText.bottom }
+        width: header.portrait ? nameText.width : nameText.width
+        text: header.vm.clockDate
+        color: Theme.headerInk
+        opacity: 0.85
+        font.pixelSize: 2 * header.u
+        elide: Text.ElideRight
+    }
+
+    Item {
+        id: clockArea
+        x: header.portrait ? header.margin : langButton.x - width - 2 * header.u
+        y: header.portrait ? nameText.y + nameText.height + 0.4 * header.u : (header.height - height) / 2
+        width: clockText.implicitWidth
+        height: clockText.implicitHeight
+
+        Text {
+            id: clockText
+            text: header.vm.clockTime
+            color: Theme.headerInk
+            font.pixelSize: 4 * header.u
+            font.bold: true
+        }
+        MouseArea {
+            objectName: "staffHold"
+            anchors.fill: parent
+            pressAndHoldInterval: 3000
+            onPressAndHold: header.vm.staff.show()
+        }
+    }
+
+    BigButton {
+        id: langButton
+        objectName: "langButton"
+        u: header.u
+        x: header.width - width - header.margin
+        y: header.portrait ? clockArea.y + (clockArea.height + dateText.height - height) / 2
+                           : (header.height - height) / 2
+        implicitWidth: (header.portrait ? 17 : 20) * header.u
+        implicitHeight: 6.5 * header.u
+        text: header.vm.tr.langToggle
+        tint: "white"
+        filled: false
+        color: pressed ? Qt.darker(Theme.header, 1.3) : Theme.header
+        onClicked: header.vm.toggleLang()
+    }
+}

@@ -1,0 +1,68 @@
+import QtQuick
+import QtQuick.Window
+import AntreanKiosk.Backend
+
+// The kiosk window. Everything it shows comes from `vm`; the screens are stacked and the
+// view-model's `screen` says which overlay is up. `u` is the size unit: 1/60 of the short side.
+Window {
+    id: root
+
+    required property KioskViewModel vm
+    readonly property bool portrait: height > width * 1.05
+    readonly property real u: Math.max(4, Math.min(width, height) / 60)
+
+    visible: true
+    title: "Antrean — Kiosk"
+    color: Theme.bg
+
+    Header {
+        id: header
+        vm: root.vm
+        u: root.u
+        portrait: root.portrait
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+    }
+
+    Item {
+        id: body
+        anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: parent.bottom }
+
+        StartScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            portrait: root.portrait
+        }
+        TicketScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            visible: root.vm.screen === "confirm" || root.vm.screen === "printer-fault"
+        }
+        MessageScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            visible: root.vm.screen === "refused"
+        }
+        BusyScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            visible: root.vm.screen === "busy"
+        }
+        HubDownScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            visible: root.vm.screen === "hub-down"
+        }
+    }
+
+    StaffPanel {
+        anchors.fill: parent
+        vm: root.vm
+        u: root.u
+        visible: root.vm.staff.open
+    }
+}

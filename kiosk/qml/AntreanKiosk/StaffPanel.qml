@@ -1,0 +1,173 @@
+import QtQuick
+import AntreanKiosk.Backend
+
+// The staff menu: a PIN pad, then the last tickets of this kiosk with a reprint button each.
+Overlay {
+    id: panel
+
+    required property KioskViewModel vm
+    property real u: 10
+    readonly property StaffMenu staff: vm.staff
+
+    color: "#cc13202b"
+
+    Rectangle {
+        id: card
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 4 * panel.u, 100 * panel.u)
+        height: parent.height - 4 * panel.u
+        radius: panel.u
+        color: Theme.card
+
+        Text {
+            id: title
+            anchors { left: parent.left; top: parent.top; right: closeButton.left; margins: 2 * panel.u }
+            text: panel.vm.tr.staffTitle
+            color: Theme.ink
+            font.pixelSize: 4 * panel.u
+            font.bold: true
+            elide: Text.ElideRight
+        }
+        BigButton {
+            id: closeButton
+            objectName: "staffClose"
+            u: panel.u
+            anchors { right: parent.right; top: parent.top; margins: 1.5 * panel.u }
+            implicitWidth: 16 * panel.u
+            implicitHeight: 6 * panel.u
+            text: panel.vm.tr.close
+            filled: false
+            onClicked: panel.staff.hide()
+        }
+        Text {
+            id: message
+            anchors { left: parent.left; right: parent.right; top: closeButton.bottom; margins: 2 * panel.u
+                      topMargin: panel.u }
+            text: panel.staff.message
+            visible: text !== ""
+            height: visible ? implicitHeight : 0
+            color: panel.staff.unlocked ? Theme.ok : Theme.fault
+            font.pixelSize: 2.6 * panel.u
+            font.bold: true
+            wrapMode: Text.WordWrap
+        }
+
+        // Locked, no PIN set: say how to set one.
+        Text {
+            visible: !panel.staff.unlocked && !panel.staff.pinConfigured
+            anchors { left: parent.left; right: parent.right; top: message.bottom; margins: 2 * panel.u }
+            text: panel.vm.tr.noPin
+            color: Theme.ink
+            font.pixelSize: 3 * panel.u
+            wrapMode: Text.WordWrap
+        }
+
+        // Locked: the PIN pad.
+        Item {
+            id: pad
+            visible: !panel.staff.unlocked && panel.staff.pinConfigured
+            anchors { left: parent.left; right: parent.right; top: message.bottom; bottom: parent.bottom
+                      margins: 2 * panel.u }
+            readonly property real key: Math.min((width - 2 * panel.u) / 3, (height - dots.height - 4 * panel.u) / 4)
+
+            Text {
+                id: dots
+                anchors.horizontalCenter: parent.horizontalCenter
+                text: panel.vm.tr.enterPin + "   " + "●".repeat(panel.staff.pinLength)
+                color: Theme.ink
+                font.pixelSize: 3 * panel.u
+                height: 5 * panel.u
+                verticalAlignment: Text.AlignVCenter
+            }
+            Grid {
+                anchors { top: dots.bottom; topMargin: panel.u; horizontalCenter: parent.horizontalCenter }
+                columns: 3
+                spacing: panel.u
+                Repeater {
+                    model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"]
+                    BigButton {
+                        required property string modelData
+                        objectName: "pin-" + modelData
+                        u: panel.u
+                        implicitWidth: pad.key * 1.4
+                        implicitHeight: pad.key
+                        text: modelData === "C" ? panel.vm.tr.clear : modelData
+                        filled: modelData === "OK"
+                        onClicked: {
+                            if (modelData === "OK") panel.staff.submit()
+                            else if (modelData === "C") panel.staff.clear()
+                            else panel.staff.digit(modelData)
+                        }
+                    }
+                }
+            }
+        }
+
+        // Unlocked: printer and hub state, the recent tickets.
+        Item {
+            visible: panel.staff.unlocked
+            anchors { left: parent.left; right: parent.right; top: message.bottom; bottom: parent.bottom
+                      margins: 2 * panel.u }
+
+            Text {
+                id: status
+                width: parent.width
+                text: panel.staff.statusText
+                color: Theme.ink
+                font.pixelSize: 2.6 * panel.u
+                wrapMode: Text.WordWrap
+            }
+            Text {
+                id: recentTitle
+                anchors { top: status.bottom; topMargin: panel.u }
+                text: panel.staff.recent.length ? panel.vm.tr.recent : panel.vm.tr.noRecent
+                color: Theme.muted
+                font.pixelSize: 2.6 * panel.u
+                font.bold: true
+            }
+            ListView {
+                anchors { top: recentTitle.bottom; topMargin: panel.u; left: parent.left; right: parent.right
+                          bottom: parent.bottom }
+                clip: true
+                spacing: panel.u
+                model: panel.staff.recent
+                delegate: Rectangle {
+                    required property var modelData
+                    width: ListView.view.width
+                    height: 8 * panel.u
+                    radius: panel.u / 2
+                    color: modelData.printed ? Theme.bg : "#fbe9e7"
+
+                    Text {
+                        id: num
+                        anchors { left: parent.left; leftMargin: panel.u; verticalCenter: parent.verticalCenter }
+                        width: 14 * panel.u
+                        text: parent.modelData.number
+                        color: Theme.ink
+                        font.pixelSize: 4 * panel.u
+                        font.bold: true
+                    }
+                    Text {
+                        anchors { left: num.right; right: reprintButton.left; margins: panel.u
+                                  verticalCenter: parent.verticalCenter }
+                        text: parent.modelData.time + "  " + parent.modelData.service + "\n" + parent.modelData.state
+                        color: Theme.ink
+                        font.pixelSize: 2.2 * panel.u
+                        elide: Text.ElideRight
+                        maximumLineCount: 2
+                    }
+                    BigButton {
+                        id: reprintButton
+                        objectName: "reprint-" + parent.modelData.number
+                        u: panel.u
+                        anchors { right: parent.right; rightMargin: panel.u; verticalCenter: parent.verticalCenter }
+                        implicitWidth: 22 * panel.u
+                        implicitHeight: 6.5 * panel.u
+                        text: panel.vm.tr.reprint
+                        onClicked: panel.staff.reprint(parent.modelData.ticketId)
+                    }
+                }
+            }
+        }
+    }
+}

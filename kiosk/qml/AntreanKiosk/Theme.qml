@@ -1,0 +1,27 @@
+pragma Singleton
+import QtQuick
+
+// Colours and shapes of the kiosk. High contrast on purpose: tents are bright and
+// many residents read without glasses.
+QtObject {
+    readonly property color bg: "#eef2f5"
+    readonly property color ink: "#13202b"
+    readonly property color muted: "#4a5a68"
+    readonly property color header: "#0b4f6c"
+    readonly property color headerInk: "#ffffff"
+    readonly property color card: "#ffffff"
+    readonly property color line: "#c9d3dc"
+    readonly property color ok: "#1b7f3b"
+    readonly property color fault: "#b3261e"
+    readonly property color warn: "#a15c00"
+    readonly property color closed: "#dde2e6"
+    readonly property color elderly: "#6a2c91"
+    readonly property color disabled: "#0d5bb5"
+    readonly property color pregnant: "#a3245a"
+    readonly property var tileColors: ["#0b6e8f", "#1b7f3b", "#a15c00", "#5b3ea6", "#b3261e",
+                                       "#00695c", "#8a4b08", "#283593"]
+
+    function priorityColor(kind) {
+        return kind === "elderly" ? elderly : kind === "disabled" ? disabled : pregnant
+    }
+}

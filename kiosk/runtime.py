@@ -1,0 +1,149 @@
+"""The kiosk's parts, built from its config, started in order and stopped in reverse.
+
+:class:`Kiosk` is what ``antrean kiosk`` runs and what the tests and the benchmark drive: the
+printer, the hub client, the view-model, the desk (issue + print), the hub link, the button
+box, the mDNS advertisement and the QML window.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+
+from antrean.client import HubClient
+from hardware.printer import TicketPrinter, make_printer
+
+from .config import KioskConfig, default_name
+from .desk import TicketDesk
+from .hublink import HubLink, KioskAdvertiser
+from .viewmodel import KioskViewModel
+
+__all__ = ["Kiosk", "QML_DIR", "pick_font_family"]
+
+log = logging.getLogger(__name__)
+
+QML_DIR = Path(__file__).resolve().with_name("qml")
+QML_MODULE = "AntreanKiosk"
+
+#: Fonts with Indonesian's Latin letters and the ✓ ⚠ ● glyphs the screens use, best first.
+FONT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Liberation Sans", "FreeSans")
+
+
+def pick_font_family() -> str:
+    """The first installed family of :data:`FONT_FAMILIES`, else Qt's default."""
+    installed = set(QFontDatabase.families())
+    for family in FONT_FAMILIES:
+        if family in installed:
+            return family
+    return QGuiApplication.font().family()
+
+
+class _LinkFanout:
+    """Hands the hub link's news to the view-model, and starts mDNS once the post is known."""
+
+    def __init__(self, vm: KioskViewModel, client: HubClient,
+                 advertiser: KioskAdvertiser | None) -> None:
+        self._vm, self._client, self._adv = vm, client, advertiser
+
+    def hub_online(self, online: bool) -> None:
+        self._vm.hub_online(online)
+
+    def hub_info(self, health: dict[str, Any]) -> None:
+        self._vm.hub_info(health)
+        post = health.get("post", {}).get("id")
+        if self._adv is not None and post:
+            self._adv.start_for(self._client.url, str(post))
+
+    def hub_services(self, services: list[dict[str, Any]]) -> None:
+        self._vm.hub_services(services)
+
+
+class Kiosk:
+    """One kiosk. ``printer`` may be given (tests, bench); otherwise made from the config."""
+
+    def __init__(self, cfg: KioskConfig, *, printer: TicketPrinter | None = None,
+                 advertise: bool | None = None, online_poll_s: float = 15.0,
+                 offline_poll_s: float = 1.0, printer_poll_s: float = 10.0) -> None:
+        app = QGuiApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QGuiApplication before the Kiosk")
+        self.cfg = cfg
+        family = pick_font_family()
+        app.setFont(QFont(family))  # QML Text uses the application font unless told otherwise
+        self.printer = printer or make_printer(cfg.printer.spec, cfg.printer.paper)
+        self.client = HubClient(cfg.hub.url or None, cfg.hub.token or None,
+                                post=cfg.hub.post or None, timeout=cfg.hub.timeout_s,
+                                interfaces=cfg.mdns.interfaces or None)
+        self.vm = KioskViewModel(cfg, font_family=family)
+        self.desk = TicketDesk(self.client, self.printer, self.vm, history=cfg.staff.history,
+                               printer_poll_s=printer_poll_s)
+        advertise = cfg.mdns.advertise if advertise is None else advertise
+        self.advertiser = (KioskAdvertiser(cfg.kiosk.name or default_name(),
+                                           cfg.mdns.interfaces) if advertise else None)
+        self.link = HubLink(self.client, _LinkFanout(self.vm, self.client, self.advertiser),
+                            online_poll_s=online_poll_s, offline_poll_s=offline_poll_s)
+        self.vm.attach(self.desk, self.link)
+        self.buttons: Any = None
+        if cfg.buttons.port:
+            from hardware.buttons import ButtonBox
+
+            self.buttons = ButtonBox(cfg.buttons.port, self.vm.button_pressed,
+                                     baud=cfg.buttons.baud)
+        self.engine: QQmlApplicationEngine | None = None
+        self.window: Any = None
+        self._started = self._closed = False
+
+    def load(self, width: int = 1024, height: int = 600, *, fullscreen: bool = False) -> Any:
+        """Load the QML window; returns it, or None if the QML did not load."""
+        import PySide6.QtQuick  # noqa: F401 - QQuickWindow (grabWindow, frameSwapped) bindings
+
+        engine = QQmlApplicationEngine()
+        engine.addImportPath(str(QML_DIR))
+        engine.setInitialProperties({"vm": self.vm, "width": width, "height": height})
+        engine.loadFromModule(QML_MODULE, "Main")
+        self.engine = engine
+        roots = engine.rootObjects()
+        if not roots:
+            log.error("the kiosk's QML did not load")
+            return None
+        self.window = roots[0]
+        if fullscreen:
+            self.window.showFullScreen()
+        return self.window
+
+    def start(self) -> Kiosk:
+        """Start the worker threads: desk, hub link, button box."""
+        self.desk.start()
+        self.link.start()
+        if self.buttons is not None:
+            self.buttons.start()
+        self._started = True
+        return self
+
+    def close(self) -> None:
+        """Stop everything in reverse order; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.buttons is not None:
+            self.buttons.close()
+        self.link.close()
+        self.desk.close()
+        if self.advertiser is not None:
+            self.advertiser.close()
+        if self.window is not None:
+            self.window.close()
+        if self.engine is not None:
+            # Now, not later: the QML must go before the view-model it binds to, or every
+            # binding re-evaluates against a null vm on the way out.
+            import shiboken6
+
+            self.window = None
+            shiboken6.delete(self.engine)
+            self.engine = None
+        self.client.close()
+        self.printer.close()

@@ -1,0 +1,125 @@
+"""``antrean kiosk --screenshot FILE [--screen …]``: render one kiosk screen to a PNG and exit.
+
+With a hub (``--hub`` or ``[hub] url``) the tiles show its real services and counts; with none,
+the packaged example post with sample counts. Nothing is issued, printed or advertised: the
+confirmation and printer-fault screens show a sample ticket.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from typing import Any
+
+from .config import KioskConfig
+
+__all__ = ["render_screenshot", "sample_services"]
+
+log = logging.getLogger(__name__)
+
+SETTLE_S = 0.35  # long enough for the Canvas pictograms and text layout to be painted
+
+
+def _want_offscreen() -> bool:
+    """No display to show on: render offscreen (a headless build machine, a CI runner)."""
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def sample_services() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """/health and /services as the example post would answer on a busy morning."""
+    from antrean.config import load_post_config
+
+    post = load_post_config()
+    waiting = [7, 3, 12, 0, 1, 4, 2, 5]
+    services = []
+    for i, s in enumerate(post.services):
+        services.append({"id": s.id, "letter": s.letter, "name": s.name, "name_en": s.name_en,
+                         "description": s.description, "description_en": s.description_en,
+                         "open": i != len(post.services) - 1 or len(post.services) < 3,
+                         "waiting": waiting[i % len(waiting)], "quota": s.quota, "issued": 0})
+    now = datetime.now(post.tz).isoformat()
+    return {"post": {"id": post.post.id, "name": post.post.name}, "time": now}, services
+
+
+def _hub_data(cfg: KioskConfig, client: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    from antrean.client import HubError
+
+    try:
+        return client.health(), client.services()
+    except HubError as exc:
+        log.warning("hub not answering (%s): rendering what the kiosk shows then", exc)
+        return None, []
+
+
+def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
+                   fault: bool) -> Any:
+    from hardware.printer import PrintableTicket
+
+    from .desk import TicketRecord
+    from .models import make_tile
+
+    tiles = [make_tile(s, lang) for s in services] or [
+        {"serviceId": "adminduk", "letter": "A", "name": "Administrasi Kependudukan"}]
+    tile = next((t for t in tiles if t.get("available", True)), tiles[0])
+    printable = PrintableTicket(
+        ticket_id="00000000-0000-4000-8000-000000000012", number=f"{tile['letter']}012",
+        service_name=str(tile["name"]), post_name=post_name,
+        issued_at=datetime.now().astimezone(), people_ahead=3, estimated_wait_s=1440,
+        priority_label=("Lansia" if lang == "id" else "Elderly") if fault else None, lang=lang)
+    return TicketRecord({"id": printable.ticket_id}, printable, printed=not fault,
+                        fault_kind="offline" if fault else None,
+                        fault_message="Printer tidak tersambung" if fault else None)
+
+
+def _settle(app: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int, int]) -> int:
+    """Render ``screen`` at ``size`` to ``path``; 0 on success, 1 if QML or saving failed."""
+    if _want_offscreen():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QGuiApplication
+
+    from hardware.printer import FakePrinter
+
+    from .runtime import Kiosk
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    kiosk = Kiosk(cfg, printer=FakePrinter(cfg.printer.paper), advertise=False)
+    try:
+        if cfg.hub.url:
+            health, services = _hub_data(cfg, kiosk.client)
+        else:
+            health, services = sample_services()
+        vm = kiosk.vm
+        if health is not None:
+            vm.hub_info(health)
+            vm.hub_services(services)
+            vm.hub_online(True)
+        app.processEvents()  # deliver the queued hand-overs
+        post_name = (health or {}).get("post", {}).get("name", "")
+        if screen in ("confirm", "printer-fault"):
+            vm.show_sample(screen, _sample_record(services, post_name, cfg.kiosk.lang,
+                                                  screen == "printer-fault"))
+        elif screen == "hub-down":
+            vm.show_sample("hub-down")
+        window = kiosk.load(*size)
+        if window is None:
+            return 1
+        _settle(app, SETTLE_S)
+        image = window.grabWindow()
+        if image.isNull() or not image.save(path):
+            print(f"antrean kiosk: could not write {path}", file=sys.stderr)
+            return 1
+        print(f"{path}\t{screen}\t{size[0]}x{size[1]}")
+        return 0
+    finally:
+        kiosk.close()

@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--wav", required=True)
     a.add_argument("--lang", default="id", choices=["id", "en"])
 
+    from .setup_role import add_parser as add_setup_parser
+
+    add_setup_parser(sub)
+
+    dr = sub.add_parser("doctor", help="field checks for a technician (hub, printer, voice, ...)",
+                        add_help=False)
+    dr.add_argument("args", nargs=argparse.REMAINDER)
+
     for role in ("kiosk", "counter", "display"):
         r = sub.add_parser(role, help=f"run the {role} app", add_help=False)
         r.add_argument("args", nargs=argparse.REMAINDER)
@@ -193,6 +201,21 @@ def _cmd_announce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_setup(args: argparse.Namespace) -> int:
+    from .setup_role import main as setup_main
+
+    return setup_main(args)
+
+
+def _cmd_doctor(argv: list[str]) -> int:
+    try:
+        from hardware.doctor import main as doctor_main
+    except ImportError as exc:
+        print(f"antrean doctor: not available: {exc}", file=sys.stderr)
+        return 2
+    return int(doctor_main(argv))
+
+
 def _cmd_app(role: str, argv: list[str]) -> int:
     import importlib
 
@@ -209,13 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("kiosk", "counter", "display"):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         return _cmd_app(argv[0], argv[1:])
+    if argv and argv[0] == "doctor":
+        # The doctor's own parser owns its options and --help; its output is the report.
+        logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+        return _cmd_doctor(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("alembic", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     handlers = {"hub": _cmd_hub, "token": _cmd_token, "pair": _cmd_pair, "export": _cmd_export,
-                "demo": _cmd_demo, "announce": _cmd_announce}
+                "demo": _cmd_demo, "announce": _cmd_announce, "setup": _cmd_setup}
     return handlers[args.cmd](args)
 
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,16 @@ def _advertiser(config: PostConfig, host: str, port: int) -> Any:
     return adv
 
 
+async def _systemd_notify(started: Callable[[], bool]) -> None:
+    """READY=1 once uvicorn listens, then WATCHDOG=1 pings from this event loop."""
+    from . import sdnotify
+
+    while not started():
+        await asyncio.sleep(0.05)
+    sdnotify.ready("serving")
+    await sdnotify.watchdog_loop()
+
+
 async def _alert_loop(hub: Hub, every_s: float = 10.0) -> None:
     """Check for surges (a service's oldest wait past the limit) every few seconds."""
     from .lead import check_alerts
@@ -72,7 +82,8 @@ def _start_advertising(config: PostConfig, host: str, port: int, box: dict[str, 
 
 def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
                  clock: Clock | None = None, advertise: bool = True,
-                 log_level: str = "warning") -> tuple[uvicorn.Server, Hub]:
+                 log_level: str = "warning",
+                 notify_systemd: bool = False) -> tuple[uvicorn.Server, Hub]:
     hub = Hub(config, data_dir, clock)
     app = create_app(hub)
     adv_box: dict[str, Any] = {}
@@ -83,10 +94,17 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
         task = asyncio.create_task(asyncio.to_thread(_start_advertising, config, host, port,
                                                      adv_box)) if advertise else None
         alerts = asyncio.create_task(_alert_loop(hub))
+        notifier = (asyncio.create_task(_systemd_notify(lambda: server.started))
+                    if notify_systemd else None)
         try:
             yield
         finally:
             alerts.cancel()
+            if notifier is not None:
+                notifier.cancel()
+                from .sdnotify import stopping
+
+                stopping()
             if task is not None:
                 with contextlib.suppress(Exception):
                     await task
@@ -99,13 +117,14 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
     cfg = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on",
                          access_log=False, ws_ping_interval=10, ws_ping_timeout=10,
                          timeout_graceful_shutdown=3)
-    return uvicorn.Server(cfg), hub
+    server = uvicorn.Server(cfg)
+    return server, hub
 
 
 def serve_hub(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
               clock: Clock | None = None, advertise: bool = True) -> None:
     server, hub = build_server(config, data_dir, host, port, clock=clock, advertise=advertise,
-                               log_level="info")
+                               log_level="info", notify_systemd=True)
     log.info("hub for post %s (%s) on http://%s:%d, data in %s", config.post.id,
              config.post.name, host, port, data_dir)
     server.run()

@@ -1,0 +1,190 @@
+"""``antrean setup ROLE``: enable the systemd units of one Pi's role, and only those.
+
+The package installs four units and enables none. A technician then says what this Pi is:
+
+========  =========================================  ==========================
+role      units enabled (and started)                config to fill in
+========  =========================================  ==========================
+hall      antrean-hub + antrean-display              hub.toml, display.toml
+hub       antrean-hub                                hub.toml
+kiosk     antrean-kiosk                              kiosk.toml
+counter   antrean-counter                            counter.toml
+display   antrean-display                            display.toml
+========  =========================================  ==========================
+
+The other antrean units are disabled (and stopped), so running ``setup`` again with another
+role turns a kiosk into a counter. Nothing but ``systemctl`` is run and nothing is written
+but what ``systemctl enable/disable`` writes. ``--dry-run`` prints the commands;
+``--root DIR`` works on a system image (``systemctl --root``: links only, nothing started).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["ROLES", "UNITS", "SetupError", "plan", "add_parser", "run"]
+
+UNITS = ("antrean-hub.service", "antrean-kiosk.service", "antrean-counter.service",
+         "antrean-display.service")
+ROLES: dict[str, tuple[str, ...]] = {
+    "hall": ("antrean-hub.service", "antrean-display.service"),
+    "hub": ("antrean-hub.service",),
+    "kiosk": ("antrean-kiosk.service",),
+    "counter": ("antrean-counter.service",),
+    "display": ("antrean-display.service",),
+}
+UNIT_DIRS = ("etc/systemd/system", "usr/lib/systemd/system", "lib/systemd/system")
+CONFIG_DIR = "etc/antrean"
+
+_TEXT = {
+    "id": {
+        "root": "jalankan sebagai root: sudo antrean setup {role}",
+        "no_systemctl": "systemctl tidak ditemukan: Pi ini tidak memakai systemd?",
+        "no_unit": "{unit} tidak ada di {where}: pasang paket antrean dulu (sudo apt install ./antrean_*.deb)",
+        "failed": "perintah gagal (kode {code}): {cmd}",
+        "dry": "# uji coba: tidak ada yang diubah",
+        "done": "Peran '{role}' aktif: {units}.",
+        "config": "Konfigurasi: {paths}",
+        "next": "Berikutnya:",
+        "pair": "  pasangkan perangkat: di Pi hub jalankan `sudo -u antrean antrean token --data "
+                "/var/lib/antrean --role {device} --name {device}-1`, lalu tulis token itu di "
+                "[hub] token di {path}",
+        "hubtok": "  buat token layar aula: sudo -u antrean antrean token --data /var/lib/antrean "
+                  "--role display --name layar-aula, lalu tulis di [hub] token di {path}",
+        "restart": "  setelah mengubah konfigurasi: sudo systemctl restart {units}",
+        "doctor": "  periksa semuanya: sudo antrean doctor --role {role}",
+    },
+    "en": {
+        "root": "run as root: sudo antrean setup {role}",
+        "no_systemctl": "systemctl not found: does this Pi run systemd?",
+        "no_unit": "{unit} is not in {where}: install the antrean package first (sudo apt install ./antrean_*.deb)",
+        "failed": "command failed (code {code}): {cmd}",
+        "dry": "# dry run: nothing is changed",
+        "done": "Role '{role}' is on: {units}.",
+        "config": "Configuration: {paths}",
+        "next": "Next:",
+        "pair": "  pair the device: on the hub Pi run `sudo -u antrean antrean token --data "
+                "/var/lib/antrean --role {device} --name {device}-1`, then put that token in "
+                "[hub] token in {path}",
+        "hubtok": "  make the hall display's token: sudo -u antrean antrean token --data "
+                  "/var/lib/antrean --role display --name hall-screen, then put it in [hub] "
+                  "token in {path}",
+        "restart": "  after changing a config: sudo systemctl restart {units}",
+        "doctor": "  check everything: sudo antrean doctor --role {role}",
+    },
+}
+
+Runner = Callable[[list[str]], int]
+
+
+class SetupError(Exception):
+    """The role cannot be set up; the message says what to do."""
+
+
+def plan(role: str, *, root: str | os.PathLike[str] | None = None,
+         start: bool = True) -> list[list[str]]:
+    """The systemctl commands that make this machine ``role``: disable the rest, enable these.
+
+    With ``root`` (an image), units are only linked (``systemctl --root``), never started.
+    """
+    if role not in ROLES:
+        raise SetupError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    wanted = ROLES[role]
+    base = ["systemctl", *([f"--root={Path(root).resolve()}"] if root is not None else [])]
+    now = ["--now"] if start and root is None else []
+    cmds = []
+    others = [u for u in UNITS if u not in wanted]
+    if others:
+        cmds.append([*base, "disable", *now, *others])
+    cmds.append([*base, "enable", *now, *wanted])
+    return cmds
+
+
+def _check_units(root: Path, lang: str) -> None:
+    for unit in UNITS:
+        if not any((root / d / unit).is_file() for d in UNIT_DIRS):
+            where = ", ".join(f"/{d}" for d in UNIT_DIRS)
+            raise SetupError(_t(lang, "no_unit", unit=unit, where=where))
+
+
+def _t(lang: str, key: str, **kw: object) -> str:
+    return _TEXT.get(lang, _TEXT["id"])[key].format(**kw)
+
+
+def _call(cmd: list[str]) -> int:
+    return subprocess.run(cmd, check=False).returncode
+
+
+def run(role: str, *, root: str | None = None, dry_run: bool = False, start: bool = True,
+        lang: str = "id", runner: Runner = _call, euid: int | None = None,
+        out: Callable[[str], None] = print) -> int:
+    """Set up ``role``; returns the exit code. Raises :class:`SetupError` with advice."""
+    cmds = plan(role, root=root, start=start)
+    image = Path(root) if root is not None else Path("/")
+    if not dry_run:
+        if root is None and (os.geteuid() if euid is None else euid) != 0:
+            raise SetupError(_t(lang, "root", role=role))
+        if shutil.which("systemctl") is None:
+            raise SetupError(_t(lang, "no_systemctl"))
+        _check_units(image, lang)
+    else:
+        out(_t(lang, "dry"))
+    for cmd in cmds:
+        out(shlex.join(cmd))
+        if dry_run:
+            continue
+        code = runner(cmd)
+        if code != 0:
+            raise SetupError(_t(lang, "failed", code=code, cmd=shlex.join(cmd)))
+    if not dry_run:
+        _advise(role, lang, out)
+    return 0
+
+
+def _advise(role: str, lang: str, out: Callable[[str], None]) -> None:
+    units = ROLES[role]
+    configs = [f"/{CONFIG_DIR}/{u.removeprefix('antrean-').removesuffix('.service')}.toml"
+               for u in units]
+    out(_t(lang, "done", role=role, units=", ".join(units)))
+    out(_t(lang, "config", paths=", ".join(configs)))
+    out(_t(lang, "next"))
+    device = [c for c in configs if not c.endswith("/hub.toml")]
+    if role == "hall":
+        out(_t(lang, "hubtok", path=device[0]))
+    elif device:
+        out(_t(lang, "pair", path=device[0], device=role))
+    out(_t(lang, "restart", units=" ".join(units)))
+    out(_t(lang, "doctor", role=role))
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """The ``setup`` subcommand's options, added to the ``antrean`` parser."""
+    s = sub.add_parser("setup", help="enable this Pi's role: hall (hub + display), kiosk, counter",
+                       description="Enable the systemd units of this Pi's role and disable "
+                                   "the other antrean units.")
+    s.add_argument("role", choices=list(ROLES),
+                   help="hall = hub + display; hub; kiosk; counter; display")
+    s.add_argument("--dry-run", action="store_true", help="print the commands, change nothing")
+    s.add_argument("--root", default=None, metavar="DIR",
+                   help="work on a system image in DIR (links units, starts nothing)")
+    s.add_argument("--no-start", action="store_true",
+                   help="enable for the next boot without starting now")
+    s.add_argument("--lang", choices=["id", "en"], default="id")
+    return s
+
+
+def main(args: argparse.Namespace, argv0: str = "antrean setup") -> int:
+    """Entry point for the parsed ``setup`` subcommand."""
+    try:
+        return run(args.role, root=args.root, dry_run=args.dry_run, start=not args.no_start,
+                   lang=args.lang)
+    except SetupError as exc:
+        print(f"{argv0}: {exc}", file=sys.stderr)
+        return 2

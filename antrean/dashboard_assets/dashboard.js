@@ -20,7 +20,7 @@
       title: 'Dasbor Pos', subtitle: 'Dasbor pos pelayanan', date: 'Tanggal', today: 'Hari ini',
       print: 'Cetak', other_lang: 'English',
       lead_access: 'Akses ketua pos', lead_login: 'Masuk sebagai ketua pos',
-      lead_token: 'Token ketua pos', login: 'Masuk', lead_mode: 'Mode ketua pos', logout: 'Keluar',
+      lead_token: 'Token ketua pos', login: 'Masuk', lead_mode: 'Mode ketua pos', lead_only: 'Khusus ketua pos', logout: 'Keluar',
       indicators: 'Indikator hari ini', served: 'Warga terlayani', issued: 'Nomor diambil',
       no_show: 'Tidak hadir', open: 'Belum selesai', cancelled: 'Batal',
       wait_avg: 'Rata-rata tunggu', wait_median: 'Median tunggu', wait_p90: 'P90 tunggu',
@@ -57,7 +57,8 @@
       cor_bad_number: 'Tulis nomor seperti pada tiket, misalnya A012.',
       cor_today_only: 'Koreksi hanya untuk nomor hari ini.',
       cor_saved: 'Koreksi nomor {n} tersimpan: {from} → {to}.', saving: 'Menyimpan…',
-      hub_down: 'Hub tidak terhubung.', hub_down_since: 'Hub tidak terhubung. Data terakhir pukul {time}.',
+      hub_down: 'Hub tidak terhubung. Mencoba lagi otomatis…',
+      hub_down_since: 'Hub tidak terhubung. Data terakhir pukul {time}; mencoba lagi otomatis…',
       token_wrong: 'Token salah. Masukkan lagi token ketua pos.',
       token_not_lead: 'Token ini bukan token ketua pos.',
       missing: 'Hub ini belum menyediakan {path}.',
@@ -70,7 +71,7 @@
       title: 'Post dashboard', subtitle: 'Service post dashboard', date: 'Date', today: 'Today',
       print: 'Print', other_lang: 'Bahasa Indonesia',
       lead_access: 'Post lead access', lead_login: 'Sign in as post lead',
-      lead_token: 'Post lead token', login: 'Sign in', lead_mode: 'Post lead mode', logout: 'Sign out',
+      lead_token: 'Post lead token', login: 'Sign in', lead_mode: 'Post lead mode', lead_only: 'For the post lead only', logout: 'Sign out',
       indicators: "Today's indicators", served: 'Residents served', issued: 'Tickets issued',
       no_show: 'No-shows', open: 'Not finished', cancelled: 'Cancelled',
       wait_avg: 'Average wait', wait_median: 'Median wait', wait_p90: 'P90 wait',
@@ -107,7 +108,8 @@
       cor_bad_number: 'Write the number as on the ticket, e.g. A012.',
       cor_today_only: 'Only today’s tickets can be corrected.',
       cor_saved: 'Correction for {n} saved: {from} → {to}.', saving: 'Saving…',
-      hub_down: 'Hub not connected.', hub_down_since: 'Hub not connected. Last data at {time}.',
+      hub_down: 'Hub not connected. Retrying by itself…',
+      hub_down_since: 'Hub not connected. Last data at {time}; retrying by itself…',
       token_wrong: 'Wrong token. Enter the post lead token again.',
       token_not_lead: 'This token is not a post lead token.',
       missing: 'This hub does not provide {path} yet.',
@@ -134,7 +136,9 @@
     timer: null,
     busy: false,
     again: false,
-    notice: null, // a message that outlives one refresh (wrong token)
+    notice: null, // a message that outlives one refresh (wrong token), until noticeUntil
+    noticeUntil: 0,
+    loaded: null, // "date|view" of the day data shown; a past day is fetched once
   };
 
   function store(key, value) {
@@ -274,13 +278,17 @@
       const health = await call('/health');
       onHealth(health);
       const q = encodeURIComponent(S.date);
+      // today changes all the time; a past day does not (corrections are for today only)
+      const key = S.date + '|' + (S.token ? 'lead' : 'public');
+      const day = S.date === S.today || S.loaded !== key;
       const jobs = [
-        S.token ? call('/stats?date=' + q, { auth: true }) : call('/public/stats?date=' + q),
+        !day ? Promise.resolve(S.stats)
+          : S.token ? call('/stats?date=' + q, { auth: true }) : call('/public/stats?date=' + q),
         call('/queue'),
       ];
       if (S.token) {
-        jobs.push(call('/complaints?date=' + q, { auth: true }));
-        jobs.push(call('/corrections?date=' + q, { auth: true }));
+        jobs.push(day ? call('/complaints?date=' + q, { auth: true }) : Promise.resolve(S.lead.complaints));
+        jobs.push(day ? call('/corrections?date=' + q, { auth: true }) : Promise.resolve(S.lead.corrections));
       }
       if (!Object.keys(S.names).length) jobs.push(call('/services').then(onServices));
       if (S.token && !Object.keys(S.categories).length) {
@@ -289,6 +297,8 @@
       const results = await Promise.allSettled(jobs);
       const [st, qu, cmp, cor] = results;
       if (st.status === 'fulfilled') S.stats = st.value; else problems.push(st.reason);
+      const leadOk = !S.token || (results[2].status === 'fulfilled' && results[3].status === 'fulfilled');
+      S.loaded = st.status === 'fulfilled' && leadOk ? key : null;
       if (qu.status === 'fulfilled') S.queue = qu.value; else problems.push(qu.reason);
       if (S.token) {
         S.lead.complaints = cmp.status === 'fulfilled' ? cmp.value : null;
@@ -304,7 +314,7 @@
     if (authFail && S.token) {
       // a revoked or mistyped token: back to the public view, and say why
       setToken(null);
-      S.notice = authFail.text();
+      say(authFail.text());
       S.busy = false;
       refreshNow();
       return;
@@ -314,6 +324,12 @@
     S.busy = false;
     if (S.again) { S.again = false; refreshNow(); return; }
     S.timer = setTimeout(tick, REFRESH_MS);
+  }
+
+  /** a message kept on screen for a while (the page refreshes under it) */
+  function say(text) {
+    S.notice = text;
+    S.noticeUntil = Date.now() + 60000;
   }
 
   function onHealth(health) {
@@ -359,6 +375,7 @@
       msg = problems.map((p) => (p instanceof HubError ? p.text() : String(p)))
         .filter((m) => !seen.has(m) && seen.add(m)).join(' ');
     }
+    if (S.notice && Date.now() > S.noticeUntil) S.notice = null;
     if (S.notice) { msg = S.notice + (msg ? ' ' + msg : ''); cls = 'error'; }
     document.body.classList.toggle('stale', Boolean(down));
     if (!msg) { box.hidden = true; box.textContent = ''; return; }
@@ -376,7 +393,7 @@
     $('lead-view').hidden = !S.token;
     $('lead-on').hidden = !S.token;
     $('login').hidden = Boolean(S.token);
-    $('date-label').textContent = longDate(S.date);
+    $('date-label').textContent = S.date ? ' · ' + longDate(S.date) : '';
     $('updated').textContent = S.lastOk ? t('updated', { time: clock(S.lastOk, true) }) : '';
     renderKpis(S.stats);
     renderWaitTable(S.stats);
@@ -657,7 +674,7 @@
       setToken(token);
       $('login').open = false;
     } catch (e) {
-      S.notice = e instanceof HubError ? e.text() : String(e);
+      say(e instanceof HubError ? e.text() : String(e));
     } finally {
       btn.disabled = false;
     }

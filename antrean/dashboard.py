@@ -20,6 +20,9 @@ __all__ = ["router", "ASSETS"]
 #: Every file the page may load, with its content type. Nothing else is served.
 ASSETS: dict[str, str] = {
     "dashboard.js": "text/javascript; charset=utf-8",
+    "words.js": "text/javascript; charset=utf-8",
+    "dom.js": "text/javascript; charset=utf-8",
+    "charts.js": "text/javascript; charset=utf-8",
     "dashboard.css": "text/css; charset=utf-8",
     "icon.svg": "image/svg+xml",
 }

@@ -19,8 +19,9 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -115,12 +116,15 @@ def test_page_and_assets_are_served_with_their_types(dash):
     assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
     assert "default-src 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
-    # every file the page refers to is in the allow-list, and the allow-list is the folder
+    # every file the page or its modules refer to is in the allow-list, and that is the folder
     referenced = set(re.findall(r'/dashboard/assets/([\w.-]+)', r.text))
+    for js in ASSET_DIR.glob("*.js"):
+        referenced |= set(re.findall(r"from '\./([\w.-]+)'", js.read_text(encoding="utf-8")))
     assert referenced == set(ASSETS)
     assert {p.name for p in ASSET_DIR.iterdir()} == set(ASSETS) | {"index.html"}
-    expected = {"dashboard.js": "text/javascript", "dashboard.css": "text/css",
-                "icon.svg": "image/svg+xml"}
+    expected = {"dashboard.js": "text/javascript", "words.js": "text/javascript",
+                "dom.js": "text/javascript", "charts.js": "text/javascript",
+                "dashboard.css": "text/css", "icon.svg": "image/svg+xml"}
     for name, ctype in expected.items():
         a = httpx.get(f"{url}/dashboard/assets/{name}")
         assert a.status_code == 200, name
@@ -156,10 +160,11 @@ def test_dashboard_module_imports_no_qt_or_hardware():
 
 
 def test_every_label_comes_from_the_dictionary_in_both_languages():
-    js = (ASSET_DIR / "dashboard.js").read_text(encoding="utf-8")
+    words = (ASSET_DIR / "words.js").read_text(encoding="utf-8")
+    js = "\n".join(p.read_text(encoding="utf-8") for p in ASSET_DIR.glob("*.js"))
     html = (ASSET_DIR / "index.html").read_text(encoding="utf-8")
-    id_block = js[js.index("    id: {"):js.index("    en: {")]
-    en_block = js[js.index("    en: {"):js.index("  // ----- state")]
+    id_block = words[words.index("  id: {"):words.index("  en: {")]
+    en_block = words[words.index("  en: {"):]
     key = re.compile(r"(?:^|[\s,{])([a-z][a-z0-9_]*): ['\"]")
     id_keys, en_keys = set(key.findall(id_block)), set(key.findall(en_block))
     assert en_keys - {"open_counters_1"} == id_keys  # English has one plural form more
@@ -257,6 +262,7 @@ def test_lead_view_opens_with_the_token_from_the_link(dash):
     assert len(items) == 2 and doc.by_id("cmp-count").text == "(2)"
     assert any(COMPLAINT in li.text and "Waktu tunggu terlalu lama" in li.text for li in items)
     assert [s.attrs.get("src") for s in doc.find_all("script")] == ["/dashboard/assets/dashboard.js"]
+    assert not doc.by_id("complaints").find_all("script")
     # the correction: the original outcome stays visible beside the corrected one
     (cor,) = doc.by_id("corrections").find_all("li")
     assert dash["corrected"] in cor.text and REASON in cor.text
@@ -464,3 +470,43 @@ def test_a_lead_signs_in_corrects_downloads_and_sees_the_hub_go_away(hub_process
         status = b.js(f"{_el('#status')}.textContent")
         assert status.startswith("Hub not connected. Last data at"), status
         assert b.js(f"{_el('#kpi-issued')}.dataset.value") == "3"
+
+
+@needs_chromium
+def test_a_surge_alert_shows_on_the_page(tmp_path):
+    """A hub on a fixed clock: three residents wait past the surge limit."""
+    from antrean.auth import create_device_token
+    from antrean.clock import FixedClock
+    from antrean.config import load_post_config
+    from antrean.lead import check_alerts
+    from antrean.runner import HubThread
+    from antrean.storage import Storage
+
+    cfg = load_post_config()
+    clock = FixedClock(datetime.now(UTC))
+    st = Storage(tmp_path)
+    kiosk = create_device_token(st, "kiosk", "kios-uji", clock.now())
+    st.close()
+    hub = HubThread(cfg, tmp_path, clock=clock).start()
+    try:
+        for prio in ("elderly", None, None):
+            r = httpx.post(f"{hub.url}{API}/tickets", headers={"Authorization": f"Bearer {kiosk}"},
+                           json={"service": "adminduk", "priority": prio,
+                                 "request_id": str(uuid.uuid4())})
+            assert r.status_code == 201, r.text
+        clock.advance(minutes=cfg.hub.surge_wait_min + 5)
+        # the hub checks every 10 s on its own; the test does it once, with nothing in flight
+        check_alerts(hub.hub)
+        queue = httpx.get(f"{hub.url}{API}/queue").json()
+        assert [a["service"] for a in queue["alerts"]] == ["adminduk"]
+        doc = parse(chromium(f"{hub.url}/dashboard", screenshot=SCREENS / "dashboard-alert.png"))
+    finally:
+        hub.stop()
+    (box,) = doc.by_id("alerts").find_all("div", cls="alert-box")
+    limit = cfg.hub.surge_wait_min
+    assert box.text == (f"Lonjakan di Administrasi Kependudukan: tunggu terlama {limit + 5} mnt "
+                        f"(batas {limit} mnt)")
+    li = doc.by_id("live-services").find("li", data_service="adminduk")
+    assert "alert" in li.classes and li.find("span", cls="waiting").text == "3"
+    assert "1 prioritas" in li.text
+    assert doc.by_id("chart").text == "Belum ada nomor yang dipanggil."  # nobody called yet

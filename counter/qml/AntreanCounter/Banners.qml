@@ -1,0 +1,73 @@
+import QtQuick
+
+// Hub down (red) above device and queue alerts (amber). Empty when all is well.
+Column {
+    id: banners
+    required property Theme theme
+    required property var view
+    spacing: 0
+
+    Rectangle {
+        objectName: "hubDownBanner"
+        visible: banners.view.hubDown
+        width: banners.width
+        height: visible ? downCol.implicitHeight + 14 * banners.theme.u : 0
+        color: banners.theme.danger
+        Column {
+            id: downCol
+            x: 16 * banners.theme.u
+            anchors.verticalCenter: parent.verticalCenter
+            width: parent.width - 32 * banners.theme.u
+            Text {
+                width: parent.width
+                text: "⚠  " + banners.view.hubDownText
+                font.family: banners.theme.font
+                font.pixelSize: banners.theme.f(26)
+                font.bold: true
+                color: "white"
+            }
+            Text {
+                width: parent.width
+                text: banners.view.hubDownDetail
+                font.family: banners.theme.font
+                font.pixelSize: banners.theme.f(16)
+                color: "white"
+                elide: Text.ElideRight
+            }
+        }
+    }
+
+    Rectangle {
+        objectName: "alertBanner"
+        visible: banners.view.alerts.length > 0
+        width: banners.width
+        height: visible ? alertCol.implicitHeight + 12 * banners.theme.u : 0
+        color: banners.theme.warn
+        Column {
+            id: alertCol
+            x: 16 * banners.theme.u
+            anchors.verticalCenter: parent.verticalCenter
+            width: parent.width - 32 * banners.theme.u
+            Repeater {
+                model: banners.view.alerts
+                delegate: Text {
+                    required property var modelData
+                    width: alertCol.width
+                    text: "⚠  " + modelData
+                    font.family: banners.theme.font
+                    font.pixelSize: banners.theme.f(20)
+                    font.bold: true
+                    color: banners.theme.ink
+                    elide: Text.ElideRight
+                }
+            }
+            Text {
+                visible: banners.view.alertsMore !== ""
+                text: banners.view.alertsMore
+                font.family: banners.theme.font
+                font.pixelSize: banners.theme.f(15)
+                color: banners.theme.ink
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import QtQuick
+
+// The queue of each service this counter serves, then the post's other counters.
+Column {
+    id: side
+    required property Theme theme
+    required property var view
+    spacing: 10 * theme.u
+
+    Rectangle {
+        width: side.width
+        height: queueCol.implicitHeight + 20 * side.theme.u
+        radius: 12 * side.theme.u
+        color: side.theme.card
+        Column {
+            id: queueCol
+            x: 14 * side.theme.u
+            y: 10 * side.theme.u
+            width: parent.width - 28 * side.theme.u
+            spacing: 8 * side.theme.u
+            Text {
+                text: side.view.t.queue_title
+                font.family: side.theme.font
+                font.pixelSize: side.theme.f(17)
+                color: side.theme.muted
+            }
+            Repeater {
+                model: side.view.queue
+                delegate: Row {
+                    id: qrow
+                    required property var modelData
+                    width: queueCol.width
+                    spacing: 10 * side.theme.u
+                    Rectangle {
+                        width: 40 * side.theme.u
+                        height: width
+                        radius: 8 * side.theme.u
+                        color: qrow.modelData.open ? side.theme.bar : side.theme.disabled
+                        Text {
+                            anchors.centerIn: parent
+                            text: qrow.modelData.letter
+                            font.family: side.theme.font
+                            font.pixelSize: side.theme.f(22)
+                            font.bold: true
+                            color: "white"
+                        }
+                    }
+                    Column {
+                        width: qrow.width - 50 * side.theme.u
+                        Text {
+                            width: parent.width
+                            text: qrow.modelData.name + (qrow.modelData.open ? ""
+                                  : " (" + side.view.t.closed + ")")
+                            font.family: side.theme.font
+                            font.pixelSize: side.theme.f(17)
+                            font.bold: true
+                            color: side.theme.ink
+                            elide: Text.ElideRight
+                        }
+                        Text {
+                            width: parent.width
+                            text: side.view.t.waiting + " " + qrow.modelData.waiting
+                                  + "  ·  " + side.view.t.priority_waiting + " "
+                                  + qrow.modelData.priority + "  ·  " + side.view.t.oldest
+                                  + " " + qrow.modelData.oldest
+                            font.family: side.theme.font
+                            font.pixelSize: side.theme.f(15)
+                            color: qrow.modelData.priority > 0 ? side.theme.priority
+                                                               : side.theme.muted
+                            elide: Text.ElideRight
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Rectangle {
+        width: side.width
+        height: othersCol.implicitHeight + 20 * side.theme.u
+        radius: 12 * side.theme.u
+        color: side.theme.card
+        Column {
+            id: othersCol
+            x: 14 * side.theme.u
+            y: 10 * side.theme.u
+            width: parent.width - 28 * side.theme.u
+            spacing: 6 * side.theme.u
+            Text {
+                text: side.view.t.others_title
+                font.family: side.theme.font
+                font.pixelSize: side.theme.f(17)
+                color: side.theme.muted
+            }
+            Text {
+                visible: side.view.others.length === 0
+                text: side.view.t.no_others
+                font.family: side.theme.font
+                font.pixelSize: side.theme.f(15)
+                color: side.theme.muted
+            }
+            Repeater {
+                model: side.view.others
+                delegate: Row {
+                    id: orow
+                    required property var modelData
+                    width: othersCol.width
+                    spacing: 8 * side.theme.u
+                    Text {
+                        text: "●"
+                        font.family: side.theme.font
+                        font.pixelSize: side.theme.f(15)
+                        color: orow.modelData.onLan ? side.theme.ok : side.theme.disabled
+                        visible: orow.modelData.onLan || orow.modelData.lanText !== ""
+                        anchors.verticalCenter: parent.verticalCenter
+                    }
+                    Text {
+                        width: 110 * side.theme.u
+                        text: side.view.t.counter + " " + orow.modelData.number
+                        font.family: side.theme.font
+                        font.pixelSize: side.theme.f(17)
+                        font.bold: true
+                        color: side.theme.ink
+                    }
+                    Text {
+                        width: orow.width - 140 * side.theme.u
+                        text: orow.modelData.stateText
+                              + (orow.modelData.ticket !== "" ? " " + orow.modelData.ticket : "")
+                              + (orow.modelData.lanText === "" || orow.modelData.onLan ? ""
+                                 : "  (" + orow.modelData.lanText + ")")
+                        font.family: side.theme.font
+                        font.pixelSize: side.theme.f(15)
+                        color: orow.modelData.state === "paused" ? side.theme.pause
+                                                                  : side.theme.ink
+                        elide: Text.ElideRight
+                        anchors.verticalCenter: parent.verticalCenter
+                    }
+                }
+            }
+        }
+    }
+}

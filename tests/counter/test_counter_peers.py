@@ -1,0 +1,99 @@
+"""Counter processes find each other by mDNS, and a number in use cannot be taken twice.
+
+Real ``python -m antrean counter`` processes (offscreen), a real hub on 127.0.0.1, real
+zeroconf. The hub URL is on loopback, so the counters announce on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from antrean.discovery import Browser
+
+SEE_EACH_OTHER_S = 3.0
+
+
+class CounterProcess:
+    """One counter app in its own process; its log lines are collected with their times."""
+
+    def __init__(self, hub, number: int, name: str, tmp: Path) -> None:
+        cfg = tmp / f"{name}.toml"
+        cfg.write_text(f'[counter]\nstate_dir = "{tmp / name}"\n[mdns]\nclaim_wait_s = 2.0\n',
+                       encoding="utf-8")
+        cmd = [sys.executable, "-m", "antrean", "counter", "--config", str(cfg),
+               "--hub", hub.url, "--token", hub.tokens["counter"], "--counter", str(number),
+               "--name", name]
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, env=env)
+        self.lines: list[tuple[float, str]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append((time.monotonic(), line.rstrip()))
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> float:
+        """The time the first line containing ``text`` came out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for at, line in list(self.lines):
+                if text in line:
+                    return at
+            if self.proc.poll() is not None and not self._reader.is_alive():
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} in:\n" + "\n".join(line for _, line in self.lines))
+
+    def has(self, text: str) -> bool:
+        return any(text in line for _, line in self.lines)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self._reader.join(timeout=5)
+        return code
+
+
+def test_two_counters_see_each_other_and_a_third_cannot_take_a_used_number(module_hub,
+                                                                             tmp_path):
+    hub = module_hub
+    launched = time.monotonic()
+    a = CounterProcess(hub, 3, "meja-a", tmp_path)
+    b = CounterProcess(hub, 4, "meja-b", tmp_path)
+    procs = [a, b]
+    try:
+        claimed_a = a.wait_for("claimed counter 3")
+        c = CounterProcess(hub, 3, "meja-c", tmp_path)  # wants a number already in use
+        procs.append(c)
+        claimed = max(claimed_a, b.wait_for("claimed counter 4"))
+        seen = max(a.wait_for("other counters on the LAN: [4]"),
+                   b.wait_for("other counters on the LAN: [3]"))
+        print(f"seen each other {seen - claimed:.2f} s after both took a number, "
+              f"{seen - launched:.1f} s after launch")
+        assert seen - claimed <= SEE_EACH_OTHER_S, f"took {seen - claimed:.1f} s"
+
+        c.wait_for("counter 3 is in use by meja-a")
+        assert not c.has("claimed counter")
+        with Browser(post="pos-contoh", roles=["counter"], interfaces=["127.0.0.1"]) as browser:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and len(browser.peers("counter")) < 3:
+                time.sleep(0.1)
+            numbers = sorted((p.name, p.counter) for p in browser.peers("counter"))
+        assert numbers == [("meja-a", 3), ("meja-b", 4), ("meja-c", None)]
+    finally:
+        codes = [p.stop() for p in procs]
+    assert codes == [0] * len(procs)

@@ -10,6 +10,7 @@ hub feed, mDNS advertisement once the hub is found) and stops them in reverse.
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import logging
 import os
@@ -33,7 +34,7 @@ from .state import BoardState
 from .voice import Voice, make_announcer
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QWindow
+    from PySide6.QtQuick import QQuickWindow
 
     from antrean.discovery import Advertiser
     from hardware.speech import AudioPlayer
@@ -124,6 +125,7 @@ class DisplayApp:
         self.advertiser: Advertiser | None = None
         self._silence_reason = ""
         self._engine: Any = None
+        self._window: Any = None
         self._closed = False
 
     # ----- lifecycle --------------------------------------------------------------------
@@ -151,15 +153,17 @@ class DisplayApp:
         if self.advertiser is not None:
             self.advertiser.close()
         self.feed.close()
+        gc.collect()  # Qt garbage dies here, not on the speech thread (it collects on exit)
         self.voice.close()
         if self._engine is not None:
-            for obj in self._engine.rootObjects():
-                obj.close()
+            self._window.close()
+            self._window = None
             self._engine = None  # the engine (and the window) go before the board
         self.client.close()
 
     # ----- the window -------------------------------------------------------------------
     def _load_qml(self) -> bool:
+        import PySide6.QtQuick  # noqa: F401 - so the root is wrapped as a QQuickWindow
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QGuiApplication
         from PySide6.QtQml import QQmlApplicationEngine
@@ -173,7 +177,7 @@ class DisplayApp:
         if not engine.rootObjects():
             log.error("the display's QML did not load (see the messages above)")
             return False
-        window = self.window
+        self._window = window = engine.rootObjects()[0]
         if self.size is not None:
             window.resize(*self.size)
             window.show()
@@ -183,15 +187,13 @@ class DisplayApp:
         return True
 
     @property
-    def window(self) -> QWindow:
+    def window(self) -> QQuickWindow:
         """The board's window (the QML root)."""
-        return self._engine.rootObjects()[0]  # type: ignore[no-any-return]
+        return self._window
 
     def grab(self, path: str | Path) -> bool:
         """Save the window as it is now to a PNG."""
-        import PySide6.QtQuick  # noqa: F401 - grabWindow() needs QtQuick loaded
-
-        image = self.window.grabWindow()  # type: ignore[attr-defined]
+        image = self._window.grabWindow()
         return bool(image.save(str(path)))
 
     def show_scene(self, name: str) -> None:
@@ -297,6 +299,8 @@ def main(argv: list[str]) -> int:
         return 2
     if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from .texts import alert_text, service_name, ticker_items
@@ -63,7 +63,7 @@ class Call:
 class BoardState:
     """The board's facts. ``history`` is how many earlier calls are listed beside the
     current one; calls from another day than :attr:`today` are ignored (the hub's log
-    spans days; the board shows today's)."""
+    spans days; the board shows today's, see :meth:`set_today`)."""
 
     def __init__(self, history: int = 6, lang: str = "id") -> None:
         self.history, self.lang = history, lang
@@ -71,6 +71,7 @@ class BoardState:
         self.services: list[dict[str, Any]] = []
         self.calls: list[Call] = []  # newest first: calls[0] is being called now
         self.today: date | None = None
+        self._tz: tzinfo | None = None
         self.last_seq = 0
         self._alerts: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -84,14 +85,22 @@ class BoardState:
         if services is not None:
             self.services = [dict(s) for s in services]
 
-    def set_today(self, today: date) -> bool:
-        """Move to a new day: yesterday's calls leave the board. True if anything changed."""
-        if today == self.today:
+    def set_today(self, now: datetime) -> bool:
+        """Move the board to ``now``'s day (post time): other days' calls leave the board.
+        True if any call left."""
+        self._tz = now.tzinfo
+        if now.date() == self.today:
             return False
-        self.today = today
+        self.today = now.date()
         before = len(self.calls)
-        self.calls = [c for c in self.calls if c.at is None or c.at.date() == today]
+        self.calls = [c for c in self.calls if self._is_today(c)]
         return len(self.calls) != before
+
+    def _is_today(self, call: Call) -> bool:
+        if self.today is None or call.at is None:
+            return True
+        at = call.at.astimezone(self._tz) if call.at.tzinfo and self._tz else call.at
+        return at.date() == self.today
 
     def apply_event(self, event: Mapping[str, Any]) -> Call | None:
         """Fold one hub event in; return the :class:`Call` if it made one (else None)."""
@@ -105,7 +114,7 @@ class BoardState:
         call = Call.from_event(event)
         if call is None:
             return None
-        if self.today is not None and call.at is not None and call.at.date() != self.today:
+        if not self._is_today(call):
             return None
         others = [c for c in self.calls if c.ticket_id != call.ticket_id]
         self.calls = [call, *others][: self.history + 1]

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from .qtcompat import guard_singletons
 from .state import BoardState, Call
 from .texts import clock_text, date_text, labels, zone_name
 
@@ -128,6 +129,7 @@ class Board(QObject):
     def __init__(self, state: BoardState, now: Callable[[], datetime] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        guard_singletons()  # before the first void Qt call (see display.qtcompat)
         self.state = state
         self._now = now or (lambda: datetime.now().astimezone())
         self._labels = labels(state.lang)
@@ -157,6 +159,7 @@ class Board(QObject):
     @Slot(object)
     def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         """Take a hub snapshot: post name, services and waiting counts."""
+        self.tick()  # the hub's clock is known now: the right day before any event
         name = self.state.post_name
         self.state.apply_snapshot(snapshot.get("health"), snapshot.get("services"))
         if self.state.post_name != name:
@@ -185,7 +188,7 @@ class Board(QObject):
         if (clock, date, zone) != (self._clock, self._date, self._zone):
             self._clock, self._date, self._zone = clock, date, zone
             self.clockChanged.emit()
-        if self.state.set_today(now.date()):
+        if self.state.set_today(now):
             self._refresh_lists()
             self.callChanged.emit()
 

@@ -11,6 +11,7 @@ Rectangle {
     color: Theme.panel
 
     Text {
+        objectName: "postName"
         anchors {
             left: parent.left; leftMargin: 2 * header.u
             right: clockBox.left; rightMargin: 2 * header.u

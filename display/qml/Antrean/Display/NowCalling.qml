@@ -30,6 +30,7 @@ Rectangle {
 
     Text {
         id: number
+        objectName: "number"
         visible: panel.board.hasCall
         anchors { left: parent.left; right: parent.right; top: label.bottom; margins: 2 * panel.u }
         height: parent.height * 0.46
@@ -44,6 +45,7 @@ Rectangle {
 
     Text {
         id: counter
+        objectName: "counter"
         visible: panel.board.hasCall
         anchors { left: parent.left; right: parent.right; top: number.bottom; margins: 2 * panel.u }
         height: parent.height * 0.2

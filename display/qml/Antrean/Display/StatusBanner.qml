@@ -5,6 +5,7 @@ import Antrean.Display.Models
 // The board underneath keeps showing what it last knew.
 Rectangle {
     id: banner
+    objectName: "statusBanner"
 
     required property Board board
     required property real u

@@ -1,0 +1,36 @@
+"""The hub goes away and comes back: the board says so, never crashes, and resumes."""
+
+from __future__ import annotations
+
+from displaykit import display_config
+from PySide6.QtCore import QObject
+
+from antrean.client import HubClient
+
+
+def test_hub_killed_the_screen_says_so_and_resumes_when_it_is_back(
+        hub_process, make_display, qtbot):
+    app = make_display(display_config(hub_process.url, hub_process.tokens["display"]),
+                       voice=False)
+    qtbot.waitUntil(lambda: app.board.connected, timeout=10000)
+    window = app.window
+    banner = window.findChild(QObject, "statusBanner")
+    kiosk = HubClient(hub_process.url, hub_process.tokens["kiosk"])
+    counter = HubClient(hub_process.url, hub_process.tokens["counter"])
+    with kiosk, counter:
+        kiosk.issue("kesehatan")
+        counter.call_next(2)
+        qtbot.waitUntil(lambda: app.board.number == "B001", timeout=5000)
+        hub_process.kill()
+        qtbot.waitUntil(lambda: app.board.statusText ==
+                        "Koneksi ke hub terputus — menyambung ulang…", timeout=10000)
+        assert banner.property("visible")
+        assert app.board.number == "B001"  # what it knew stays on the screen
+        qtbot.wait(600)  # a few failed reconnects: still no crash
+        hub_process.start()
+        qtbot.waitUntil(lambda: app.board.connected, timeout=15000)
+        assert not banner.property("visible")
+        kiosk.issue("kesehatan")
+        counter.call_next(2)
+        qtbot.waitUntil(lambda: app.board.number == "B002", timeout=5000)
+    assert [r["number"] for r in app.board.calls.rows()] == ["B001"]  # no replayed twin

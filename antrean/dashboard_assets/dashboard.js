@@ -26,6 +26,7 @@ const S = {
   names: {}, // service id -> {id: name, en: name_en}
   categories: {}, // complaint category id -> {id: name, en: name_en}
   stats: null,
+  statsKey: null, // "date|view" the stats above belong to
   queue: null,
   lead: { complaints: null, corrections: null },
   lastOk: null,
@@ -51,7 +52,6 @@ function t(key, vars) {
   if (vars) for (const k of Object.keys(vars)) s = s.split('{' + k + '}').join(String(vars[k]));
   return s;
 }
-
 
 // ----- formatting -----------------------------------------------------------------------
 const locale = () => (S.lang === 'en' ? 'en-GB' : 'id-ID');
@@ -161,7 +161,13 @@ async function tick() {
     }
     const results = await Promise.allSettled(jobs);
     const [st, qu, cmp, cor] = results;
-    if (st.status === 'fulfilled') S.stats = st.value; else problems.push(st.reason);
+    if (st.status === 'fulfilled') {
+      S.stats = st.value;
+      S.statsKey = key;
+    } else {
+      problems.push(st.reason);
+      if (S.statsKey !== key) S.stats = null; // never another day's numbers under this date
+    }
     const leadOk = !S.token || (results[2].status === 'fulfilled' && results[3].status === 'fulfilled');
     S.loaded = st.status === 'fulfilled' && leadOk ? key : null;
     if (qu.status === 'fulfilled') S.queue = qu.value; else problems.push(qu.reason);

@@ -166,6 +166,7 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     vm = CounterViewModel(opts)
     engine = QQmlApplicationEngine()
+    previous: dict[int, Any] = {}
     try:
         win = load_window(vm, engine, parse_size(cfg.screen.size))
         if win is None:
@@ -173,8 +174,8 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
             return 1
         if cfg.screen.fullscreen and not args.screenshot:
             win.showFullScreen()
-        signal.signal(signal.SIGTERM, lambda *_: app.quit())
-        signal.signal(signal.SIGINT, lambda *_: app.quit())
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, lambda *_: app.quit())
         wake = QTimer()  # lets Python run its signal handlers while Qt waits
         wake.start(250)
         wake.timeout.connect(lambda: None)
@@ -190,3 +191,5 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
         vm.close()
         win = None
         del engine  # the window goes before the view-model it binds to
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from .alerts import Alert, alert_from_event
 from .claim import free_numbers, holder_of
-from .texts import COUNTER_STATE, DEVICE_STATUS, PRIORITY, ROLE_WORDS, TEXTS, duration, text
+from .texts import COUNTER_STATE, PRIORITY, TEXTS, duration, text
 
-__all__ = ["Desk", "Alert", "ACTIONS"]
+__all__ = ["Desk", "ACTIONS"]
 
 #: Actions a clerk can ask for, in the order of the button row.
 ACTIONS = ("next", "recall", "no_show", "finish", "transfer", "pause")
@@ -31,32 +32,6 @@ def _parse(ts: str | None) -> float | None:
         return datetime.fromisoformat(ts).timestamp()
     except ValueError:
         return None
-
-
-@dataclass
-class Alert:
-    """One active alert for the banner (a device fault or a queue alert)."""
-
-    kind: str  # "device" | "queue"
-    source: str  # device name, or the service for queue alerts
-    status: str = ""
-    message: str = ""
-    message_en: str = ""
-    role: str = ""  # the device's role (kiosk, display, …)
-
-    def render(self, lang: str) -> str:
-        if self.kind == "queue":
-            what = (self.message_en if lang == "en" and self.message_en else self.message) \
-                or self.status
-            return text(lang, "alert_queue", what=what)
-        known = DEVICE_STATUS.get(self.status)
-        what = (known[1] if lang == "en" else known[0]) if known else \
-            (self.message or self.status)
-        role = ROLE_WORDS.get(self.role, ("", ""))[1 if lang == "en" else 0]
-        device = self.source
-        if role and not device.lower().startswith(role.lower()):
-            device = f"{role} {device}"
-        return text(lang, "alert_device", device=device, what=what)
 
 
 @dataclass
@@ -151,26 +126,15 @@ class Desk:
 
     def apply_event(self, ev: dict[str, Any]) -> bool:
         """One event from the hub's stream; True if ``/queue`` should be read again."""
-        kind = ev.get("type", "")
-        data = ev.get("data") or {}
-        if kind == "device.status":
-            key = f"device/{data.get('device', '?')}/{data.get('component', '?')}"
-            if data.get("ok", True):
+        found = alert_from_event(ev)
+        if found is not None:
+            key, alert = found
+            if alert is None:
                 self.alerts.pop(key, None)
             else:
-                self.alerts[key] = Alert("device", str(data.get("device", "?")),
-                                         str(data.get("status", "")), str(data.get("message", "")),
-                                         role=str(data.get("role", "")))
+                self.alerts[key] = alert
             return False
-        if kind == "queue.alert":
-            key = f"queue/{data.get('service') or data.get('kind') or 'all'}"
-            if data.get("ok") is True or data.get("active") is False:
-                self.alerts.pop(key, None)
-            else:
-                self.alerts[key] = Alert("queue", str(data.get("service", "")),
-                                         str(data.get("kind", "")), str(data.get("message", "")),
-                                         str(data.get("message_en", "")))
-            return False
+        kind = str(ev.get("type", ""))
         return kind.startswith(("ticket.", "counter.", "service."))
 
     # ----- the clerk's wishes --------------------------------------------------------------
@@ -250,7 +214,8 @@ class Desk:
             "actions": self._actions_view(now_mono),
             "queue": self._queue_view(now_epoch),
             "others": self._others_view(),
-            "alerts": [a.render(L) for _, a in sorted(self.alerts.items())][:2],
+            "alerts": [a.render(L, self.service_name(a.source) if a.kind == "queue" else "")
+                       for _, a in sorted(self.alerts.items())][:2],
             "alertsMore": text(L, "alert_more", n=len(self.alerts) - 2)
             if len(self.alerts) > 2 else "",
             "notice": notice[0] if notice else "",

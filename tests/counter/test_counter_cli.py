@@ -1,0 +1,41 @@
+"""``antrean counter`` from the command line: refusals, and a live screenshot."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from counter.app import main
+
+
+def test_a_bad_config_or_no_token_stops_with_a_message(tmp_path, capsys):
+    f = tmp_path / "counter.toml"
+    f.write_text("[mdns]\nadvertize = false\n", encoding="utf-8")
+    assert main(["--config", str(f), "--token", "x"]) == 2
+    assert "unknown config key mdns.advertize" in capsys.readouterr().err
+    assert main(["--hub", "http://127.0.0.1:9"]) == 2
+    assert "no token" in capsys.readouterr().err
+    assert main(["--token", "x", "--screen", "idle"]) == 2
+    assert "--screen needs --screenshot" in capsys.readouterr().err
+
+
+def test_screenshot_of_the_live_screen_from_a_real_hub(module_hub, tmp_path):
+    png = tmp_path / "counter.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-m", "antrean", "counter", "--hub", module_hub.url,
+         "--token", module_hub.tokens["counter"], "--counter", "9", "--size", "1024x600",
+         "--screenshot", str(png)],
+        capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"screenshot saved: {png}" in out.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "WARNING" not in out.stderr.replace("hub NOT connected", "")
+    assert "qml" not in out.stderr.lower()  # no QML warnings or errors
+
+
+def test_staged_screenshot_in_process(qtbot, tmp_path):
+    png = tmp_path / "called.png"
+    assert main(["--screenshot", str(png), "--screen", "called", "--size", "1024x600"]) == 0
+    assert png.stat().st_size > 10_000

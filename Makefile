@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HEADLESS ?=
 
-.PHONY: setup post test lint bench clean
+.PHONY: setup post test lint bench clean deb
 
 setup:
 	./scripts/setup.sh
@@ -28,6 +28,11 @@ lint:
 bench: setup
 	$(PY) bench/hub_issue.py
 	$(PY) bench/hub_events.py
+
+# Builds dist/antrean_<version>_<arch>.deb for this machine's architecture: a private venv
+# in /opt/antrean/venv with the pinned versions of packaging/requirements.lock (nfpm).
+deb: setup
+	./packaging/build-deb.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info out

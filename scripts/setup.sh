@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sets up everything Antrean needs on a fresh Debian 12 / Raspberry Pi OS machine:
-# the apt packages (espeak-ng voice, zbar for QR checks, sox/alsa for sound), and a
-# private virtualenv in .venv with the project and its test tools.
+# the apt packages (espeak-ng voice, zbar for QR checks, sox/alsa for sound, systemd's tools
+# to check the units and the .deb), and a private virtualenv in .venv with the project and
+# its test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PKGS=(python3-venv python3-dev libespeak-ng1 espeak-ng zbar-tools sox alsa-utils
           libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
-          iproute2 chromium)
+          iproute2 chromium systemd)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

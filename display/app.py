@@ -209,7 +209,7 @@ class DisplayApp:
     # ----- feed callbacks (background threads) ------------------------------------------
     def _on_event(self, event: dict[str, Any]) -> None:
         self.voice.on_event(event)  # enqueue at once: the GUI thread may be busy painting
-        self.bridge.event.emit(event)
+        self.bridge.eventArrived.emit(event)
 
     def _on_found(self, url: str) -> None:
         if self._silence_reason:
@@ -240,7 +240,7 @@ class DisplayApp:
         """Run the Qt loop until the hub's snapshot and replay have arrived and no event
         came for ``quiet_s`` (or ``timeout``); True if the hub was reached."""
         def ready() -> bool:
-            return self.board.connected and bool(self.state.services)
+            return bool(self.board.connected) and bool(self.state.services)
 
         return run_until(ready, timeout, quiet_s, lambda: self.state.last_seq)
 

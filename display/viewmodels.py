@@ -101,14 +101,14 @@ class WaitingListModel(_RowModel):
 class FeedBridge(QObject):
     """Carries feed callbacks from background threads to the GUI thread (queued)."""
 
-    event = Signal(object)
+    eventArrived = Signal(object)  # not "event": that would hide QObject.event()
     snapshot = Signal(object)
     connection = Signal(bool)
 
     def connect_to(self, board: Board) -> None:
         """Wire the signals to ``board`` with queued connections."""
         queued = Qt.ConnectionType.QueuedConnection
-        self.event.connect(board.apply_event, queued)
+        self.eventArrived.connect(board.apply_event, queued)
         self.snapshot.connect(board.apply_snapshot, queued)
         self.connection.connect(board.set_connected, queued)
 

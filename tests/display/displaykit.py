@@ -46,5 +46,6 @@ def display_config(url: str = "", token: str = "", advertise: bool = False,
                    **sections: dict[str, Any]) -> DisplayConfig:
     """A display config for tests: the given hub, no mDNS advertising unless asked."""
     data: dict[str, Any] = {"hub": {"url": url, "token": token},
-                            "mdns": {"advertise": advertise}, **sections}
+                            "mdns": {"advertise": advertise}}
+    data.update(sections)
     return DisplayConfig.model_validate(data)

@@ -151,3 +151,27 @@ def test_the_command_screenshots_the_live_board(shared_hub, tmp_path):
     assert done.stdout.strip() == str(out)
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 720)
+
+
+def test_the_command_runs_until_sigterm_and_stops_cleanly(shared_hub, tmp_path):
+    env = dict(__import__("os").environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "antrean", "display", "--hub", shared_hub.url, "--token",
+         shared_hub.tokens["display"], "--size", "640x360", "--no-voice"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 20
+        lines = []
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "hub found" in line or not line:
+                break
+        assert any("hub found" in line for line in lines), "".join(lines)
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()

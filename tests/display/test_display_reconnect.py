@@ -34,3 +34,24 @@ def test_hub_killed_the_screen_says_so_and_resumes_when_it_is_back(
         counter.call_next(2)
         qtbot.waitUntil(lambda: app.board.number == "B002", timeout=5000)
     assert [r["number"] for r in app.board.calls.rows()] == ["B001"]  # no replayed twin
+
+
+def test_without_a_hub_url_the_display_finds_its_hub_by_mdns(tmp_path, make_display, qtbot):
+    from hubproc import HubProcess
+
+    hub = HubProcess(tmp_path / "hub", mdns=True)  # bound to 127.0.0.1: announced on lo only
+    hub.make_tokens()
+    hub.start()
+    try:
+        cfg = display_config("", hub.tokens["display"],
+                             hub={"url": "", "token": hub.tokens["display"],
+                                  "post": "pos-contoh"},
+                             mdns={"advertise": False, "interfaces": ["127.0.0.1"]})
+        app = make_display(cfg, voice=False)
+        qtbot.waitUntil(lambda: app.board.connected, timeout=15000)
+        assert app.client.url == hub.url
+        assert app.board.postName == "Pos Pelayanan Jemput Bola Kelurahan Sukamaju"
+        app.close()
+    finally:
+        hub.kill()  # SIGKILL: SIGTERM waits out the hub's 3 s graceful shutdown
+        hub.stop()

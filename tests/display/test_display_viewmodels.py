@@ -112,7 +112,7 @@ def test_events_from_another_thread_are_applied_on_the_gui_thread(qtbot):
         return real(event)
 
     board.state.apply_event = spy
-    worker = threading.Thread(target=lambda: [bridge.event.emit(call(i, f"A00{i}", 1))
+    worker = threading.Thread(target=lambda: [bridge.eventArrived.emit(call(i, f"A00{i}", 1))
                                               for i in range(1, 4)])
     worker.start()
     worker.join()

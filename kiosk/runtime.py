@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 
@@ -137,13 +138,14 @@ class Kiosk:
             self.advertiser.close()
         if self.window is not None:
             self.window.close()
+        # QML first, then the view-model it binds to, both now and on this (the GUI) thread:
+        # left to Python's cyclic GC, a QObject with timers may be freed from whichever
+        # thread happens to collect, which Qt does not survive.
         if self.engine is not None:
-            # Now, not later: the QML must go before the view-model it binds to, or every
-            # binding re-evaluates against a null vm on the way out.
-            import shiboken6
-
             self.window = None
-            shiboken6.delete(self.engine)
+            self.engine.deleteLater()
             self.engine = None
+        self.vm.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.client.close()
         self.printer.close()

@@ -44,12 +44,15 @@ Overlay {
             anchors { left: parent.left; right: parent.right; top: closeButton.bottom; margins: 2 * panel.u
                       topMargin: panel.u }
             text: panel.staff.message
-            visible: text !== ""
-            height: visible ? implicitHeight : 0
+            height: text !== "" ? 8 * panel.u : 0
             color: panel.staff.unlocked ? Theme.ok : Theme.fault
             font.pixelSize: 2.6 * panel.u
             font.bold: true
             wrapMode: Text.WordWrap
+            maximumLineCount: 3
+            fontSizeMode: Text.Fit
+            minimumPixelSize: 9
+            verticalAlignment: Text.AlignVCenter
         }
 
         // Locked, no PIN set: say how to set one.

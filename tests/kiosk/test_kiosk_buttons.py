@@ -1,0 +1,82 @@
+"""The button box, through a real pseudo-terminal: a press is a touch; garbage is nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from kiosk_helpers import day_log, kiosk_config
+
+from hardware.escpos_render import decode
+from hardware.printer import FakePrinter
+
+
+class Pty:
+    """The box's end of a pseudo-terminal; the kiosk opens ``path``."""
+
+    def __init__(self) -> None:
+        self.master, slave = os.openpty()
+        self.path = os.ttyname(slave)
+        os.close(slave)
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close(self) -> None:
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
+
+
+@pytest.fixture
+def box() -> Iterator[Pty]:
+    end = Pty()
+    yield end
+    end.close()
+
+
+def test_a_mapped_button_takes_its_service_and_priority(shared_hub, make_kiosk, box) -> None:
+    printer = FakePrinter()
+    cfg = kiosk_config(shared_hub, buttons={"port": box.path,
+                                            "map": {2: {"service": "bansos",
+                                                        "priority": "disabled"}}})
+    k = make_kiosk(cfg, printer)
+    k.wait(lambda: k.kiosk.buttons.connected)
+
+    box.send(b"2\n")
+    k.wait_screen("confirm")  # exactly like a touch: the number on screen, and printed
+
+    ticket = httpx.get(f"{shared_hub.url}/api/v1/tickets/{printer.tickets[0].ticket_id}").json()
+    assert (ticket["service"], ticket["priority"]) == ("bansos", "disabled")
+    assert ticket["number"] in decode(printer.printed[0]).lines
+
+
+def test_without_a_mapping_button_n_takes_the_nth_service(shared_hub, make_kiosk, box) -> None:
+    printer = FakePrinter()
+    k = make_kiosk(kiosk_config(shared_hub, buttons={"port": box.path}), printer)
+    k.wait(lambda: k.kiosk.buttons.connected)
+
+    box.send(b"2\r\n")
+    k.wait(lambda: printer.tickets)
+
+    ticket = httpx.get(f"{shared_hub.url}/api/v1/tickets/{printer.tickets[0].ticket_id}").json()
+    assert (ticket["service"], ticket["priority"]) == ("kesehatan", None)  # 2nd of the post
+
+
+def test_garbage_and_unknown_buttons_take_nothing_and_break_nothing(shared_hub, make_kiosk,
+                                                                    box) -> None:
+    printer = FakePrinter()
+    k = make_kiosk(kiosk_config(shared_hub, buttons={"port": box.path}), printer)
+    k.wait(lambda: k.kiosk.buttons.connected)
+    before = len(day_log(shared_hub))
+
+    box.send(b"\x00\xff\xfe garbage\n" + b"9" * 40 + b"\n-1\n1.5\n\n42\n0\n")
+    k.qtbot.wait(500)
+    assert len(day_log(shared_hub)) == before and not printer.printed
+    assert k.vm.screen == "start"
+
+    box.send(b"1\n")  # the box still works afterwards
+    k.wait(lambda: printer.tickets)
+    assert len(day_log(shared_hub)) == before + 1

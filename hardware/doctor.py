@@ -44,9 +44,8 @@ from .doctor_checks import (
     check_health,
     check_pairing,
     check_printer,
-    check_sound,
-    check_voice,
 )
+from .doctor_voice import check_sound, check_voice
 
 __all__ = ["ROLES", "build_parser", "resolve", "run_checks", "format_line", "main"]
 

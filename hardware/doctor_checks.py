@@ -2,7 +2,8 @@
 
 Each check takes the resolved :class:`Settings` (and what earlier checks learned, in
 :class:`Findings`) and returns one :class:`Result`. Hardware libraries are imported inside
-the check that needs them, so a missing one is a failed check, not a crash.
+the check that needs them, so a missing one is a failed check, not a crash. The voice
+checks are in :mod:`hardware.doctor_voice`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OK", "WARN", "FAIL", "Result", "Settings", "Findings", "UNIT_GROUPS",
+__all__ = ["OK", "WARN", "FAIL", "T", "Result", "Settings", "Findings", "UNIT_GROUPS",
+           "result", "unit_active",
            "check_config", "check_discovery", "check_health", "check_clock", "check_pairing",
-           "check_printer", "check_buttons", "check_voice", "check_sound", "check_disk"]
+           "check_printer", "check_buttons", "check_disk"]
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 T = tuple[str, str]  # (Indonesian, English)
@@ -85,11 +85,11 @@ def _same(text: str) -> T:
     return (text, text)
 
 
-def _r(id_: str, status: str, title: T, found: T, todo: T | None = None) -> Result:
+def result(id_: str, status: str, title: T, found: T, todo: T | None = None) -> Result:
     return Result(id_, status, title, found, todo)
 
 
-def _unit_active(unit: str) -> bool:
+def unit_active(unit: str) -> bool:
     """True if systemd runs ``unit`` now (then it may hold the device we want to test)."""
     if shutil.which("systemctl") is None:
         return False
@@ -107,16 +107,16 @@ def check_config(s: Settings) -> Result:
     title = ("Konfigurasi", "Configuration")
     if s.config is None:
         where = f"/etc/antrean/{s.role}.toml" if s.role else "/etc/antrean/<peran>.toml"
-        return _r("config", WARN, title,
+        return result("config", WARN, title,
                   (f"tidak ada berkas konfigurasi ({where}); nilai bawaan dipakai",
                    f"no config file ({where}); defaults are used"),
                   ("salin contoh dari /usr/share/antrean/ ke /etc/antrean/ lalu isi",
                    "copy the example from /usr/share/antrean/ to /etc/antrean/ and fill it in"))
     if s.config_error:
-        return _r("config", FAIL, title, _same(f"{s.config}: {s.config_error}"),
+        return result("config", FAIL, title, _same(f"{s.config}: {s.config_error}"),
                   (f"perbaiki {s.config} (kunci yang disebut di atas)",
                    f"fix {s.config} (the key named above)"))
-    return _r("config", OK, title, (f"{s.config} terbaca", f"{s.config} read"))
+    return result("config", OK, title, (f"{s.config} terbaca", f"{s.config} read"))
 
 
 # ---------------------------------------------------------------- hub
@@ -126,7 +126,7 @@ def check_discovery(s: Settings, f: Findings) -> Result:
     title = ("Hub ditemukan (mDNS)", "Hub discovered (mDNS)")
     if s.hub_fixed:
         f.hub_url = s.hub_url
-        return _r("hub.discovery", OK, title,
+        return result("hub.discovery", OK, title,
                   (f"alamat hub ditetapkan: {s.hub_url} (mDNS tidak diperlukan)",
                    f"hub address is set: {s.hub_url} (mDNS not needed)"))
     from antrean.discovery import find_hub
@@ -141,7 +141,7 @@ def check_discovery(s: Settings, f: Findings) -> Result:
         f.hub_url = s.hub_url  # this Pi's own hub, if it is one
         post = f" untuk pos '{s.post}'" if s.post else ""
         post_en = f" for post '{s.post}'" if s.post else ""
-        return _r("hub.discovery", FAIL, title,
+        return result("hub.discovery", FAIL, title,
                   (f"tidak ada hub{post} dalam {s.mdns_timeout:g} detik {error}".strip(),
                    f"no hub{post_en} within {s.mdns_timeout:g} s {error}".strip()),
                   ("pastikan Pi hub menyala (systemctl status antrean-hub) dan satu jaringan/"
@@ -149,7 +149,7 @@ def check_discovery(s: Settings, f: Findings) -> Result:
                    "check the hub Pi is on (systemctl status antrean-hub) and on the same "
                    "network; the router must pass multicast (mDNS); or set [hub] url"))
     f.hub_url = peer.url
-    return _r("hub.discovery", OK, title,
+    return result("hub.discovery", OK, title,
               (f"pos '{peer.post}' ({peer.name}) di {peer.url}",
                f"post '{peer.post}' ({peer.name}) at {peer.url}"))
 
@@ -161,18 +161,18 @@ def check_health(s: Settings, f: Findings) -> Result:
 
     title = ("Hub terjangkau", "Hub reachable")
     if not f.hub_url:
-        return _r("hub.health", FAIL, title, ("alamat hub tidak diketahui", "hub address unknown"),
+        return result("hub.health", FAIL, title, ("alamat hub tidak diketahui", "hub address unknown"),
                   ("perbaiki penemuan hub di atas", "fix hub discovery above"))
     try:
         r = httpx.get(f"{f.hub_url}/api/v1/health", timeout=s.http_timeout)
         body = r.json() if r.status_code == 200 else None
     except (httpx.HTTPError, ValueError) as exc:
-        return _r("hub.health", FAIL, title,
+        return result("hub.health", FAIL, title,
                   (f"{f.hub_url} tidak menjawab ({exc})", f"{f.hub_url} does not answer ({exc})"),
                   ("periksa kabel/Wi-Fi dan `systemctl status antrean-hub` di Pi hub",
                    "check the cable/Wi-Fi and `systemctl status antrean-hub` on the hub Pi"))
     if not isinstance(body, dict) or body.get("status") != "ok" or body.get("api") != 1:
-        return _r("hub.health", FAIL, title,
+        return result("hub.health", FAIL, title,
                   (f"{f.hub_url} bukan hub Antrean (API v1)", f"{f.hub_url} is not an Antrean hub (API v1)"),
                   ("periksa alamat [hub] url", "check the [hub] url"))
     f.health = body
@@ -180,17 +180,17 @@ def check_health(s: Settings, f: Findings) -> Result:
     post_id, name = str(post.get("id", "")), str(post.get("name", ""))
     _clock_offset(body, f)
     if s.post and post_id != s.post:
-        return _r("hub.health", FAIL, title,
+        return result("hub.health", FAIL, title,
                   (f"hub milik pos '{post_id}', bukan '{s.post}'",
                    f"the hub belongs to post '{post_id}', not '{s.post}'"),
                   ("periksa [hub] post / url di konfigurasi", "check [hub] post / url in the config"))
     found = (f"pos '{post_id}' ({name}), versi {body.get('version')}",
              f"post '{post_id}' ({name}), version {body.get('version')}")
     if body.get("version") != __version__:
-        return _r("hub.health", WARN, title, found,
+        return result("hub.health", WARN, title, found,
                   (f"versi perangkat ini {__version__}: samakan versi paket di semua Pi",
                    f"this device runs {__version__}: install the same package on every Pi"))
-    return _r("hub.health", OK, title, found)
+    return result("hub.health", OK, title, found)
 
 
 def _clock_offset(health: dict[str, Any], f: Findings) -> None:
@@ -211,20 +211,20 @@ def check_clock(s: Settings, f: Findings) -> Result:
                  "set the clock: sudo date -s 'YYYY-MM-DD HH:MM' (a Pi with no internet and no RTC "
                  "module loses time when powered off)")
     if now.year < MIN_YEAR:
-        return _r("clock", FAIL, title, (f"jam menunjukkan {shown}", f"the clock says {shown}"),
+        return result("clock", FAIL, title, (f"jam menunjukkan {shown}", f"the clock says {shown}"),
                   set_clock)
     off = f.hub_clock_offset_s
     if off is None or s.role == "hub":
-        return _r("clock", OK, title, (shown, shown))
+        return result("clock", OK, title, (shown, shown))
     ahead = ("lebih cepat", "ahead") if off > 0 else ("lebih lambat", "behind")
     found = (f"{shown}; {abs(off):.0f} detik {ahead[0]} dari hub",
              f"{shown}; {abs(off):.0f} s {ahead[1]} of the hub")
     if abs(off) > CLOCK_FAIL_S:
-        return _r("clock", FAIL, title, found, (set_clock[0] + "; samakan dengan jam hub",
+        return result("clock", FAIL, title, found, (set_clock[0] + "; samakan dengan jam hub",
                                                 set_clock[1] + "; match the hub's clock"))
     if abs(off) > CLOCK_WARN_S:
-        return _r("clock", WARN, title, found, ("samakan jam dengan hub", "match the hub's clock"))
-    return _r("clock", OK, title, found)
+        return result("clock", WARN, title, found, ("samakan jam dengan hub", "match the hub's clock"))
+    return result("clock", OK, title, found)
 
 
 def check_pairing(s: Settings, f: Findings) -> Result:
@@ -235,21 +235,21 @@ def check_pairing(s: Settings, f: Findings) -> Result:
             f"on the hub Pi: sudo -u antrean antrean token --data /var/lib/antrean --role {role} "
             f"--name NAME, then put it in [hub] token in /etc/antrean/{role}.toml")
     if not s.token:
-        return _r("pairing", FAIL, title, ("perangkat belum dipasangkan: tidak ada token",
+        return result("pairing", FAIL, title, ("perangkat belum dipasangkan: tidak ada token",
                                            "device not paired: no token"), make)
     if f.health is None:
-        return _r("pairing", WARN, title, ("token ada, tetapi hub tidak terjangkau untuk memeriksanya",
+        return result("pairing", WARN, title, ("token ada, tetapi hub tidak terjangkau untuk memeriksanya",
                                            "a token is set, but the hub is not reachable to check it"),
                   ("perbaiki hub di atas lalu ulangi", "fix the hub above, then run again"))
     accepted, detail = _token_accepted(f.hub_url, s.token, s.http_timeout)
     if accepted is None:
-        return _r("pairing", WARN, title, (f"tidak bisa diperiksa: {detail}",
+        return result("pairing", WARN, title, (f"tidak bisa diperiksa: {detail}",
                                            f"could not be checked: {detail}"))
     if not accepted:
-        return _r("pairing", FAIL, title, ("token ditolak hub (dicabut, atau dari pos/hub lain)",
+        return result("pairing", FAIL, title, ("token ditolak hub (dicabut, atau dari pos/hub lain)",
                                            "the hub refuses the token (revoked, or from another post/hub)"),
                   make)
-    return _r("pairing", OK, title, (f"token diterima hub (pos '{detail}')",
+    return result("pairing", OK, title, (f"token diterima hub (pos '{detail}')",
                                      f"the hub accepts the token (post '{detail}')"))
 
 
@@ -296,7 +296,7 @@ def check_printer(s: Settings) -> Result:
 
         printer = make_printer(spec, s.paper, timeout_s=5.0, status_timeout_s=1.0)
     except (ValueError, ImportError) as exc:
-        return _r("printer", FAIL, title, _same(str(exc)),
+        return result("printer", FAIL, title, _same(str(exc)),
                   ("perbaiki [printer] spec di /etc/antrean/kiosk.toml",
                    "fix [printer] spec in /etc/antrean/kiosk.toml"))
     try:
@@ -306,7 +306,7 @@ def check_printer(s: Settings) -> Result:
             try:
                 printer.print_ticket(_test_ticket(s))
             except PrinterError as exc:
-                printed = _r("printer", FAIL, title,
+                printed = result("printer", FAIL, title,
                              (f"tiket uji gagal: {exc.message} ({spec})",
                               f"test ticket failed: {exc.kind} ({spec})"),
                              _PRINTER_TODO.get(exc.kind, _PRINTER_TODO["error"]))
@@ -318,7 +318,7 @@ def check_printer(s: Settings) -> Result:
     if spec.startswith("fake"):
         where = spec.partition(":")[2]
         saved = (f" (gambar tiket di {where})", f" (ticket pictures in {where})") if where else ("", "")
-        return _r("printer", WARN, title,
+        return result("printer", WARN, title,
                   (f"printer palsu '{spec}': tiket tidak tercetak di kertas{saved[0]}{done[0]}",
                    f"fake printer '{spec}': tickets are not printed on paper{saved[1]}{done[1]}"),
                   ("atur [printer] spec di /etc/antrean/kiosk.toml (usb:VID:PID, serial:/dev/ttyUSB0, "
@@ -326,20 +326,20 @@ def check_printer(s: Settings) -> Result:
                    "serial:/dev/ttyUSB0, network:IP)"))
     found = (f"{st.message} ({spec}){done[0]}", f"{st.kind} ({spec}){done[1]}")
     if st.kind == "ok":
-        return _r("printer", OK, title, found)
+        return result("printer", OK, title, found)
     if st.kind == "paper_low":
-        return _r("printer", WARN, title, found, ("siapkan gulungan kertas baru",
+        return result("printer", WARN, title, found, ("siapkan gulungan kertas baru",
                                                   "have a new paper roll ready"))
     if st.ok:  # unknown, busy: prints, but cannot say whether paper is in
-        return _r("printer", WARN, title, found,
+        return result("printer", WARN, title, found,
                   ("printer tidak melaporkan status kertas: cetak tiket uji "
                    "(antrean doctor --test-print)", "the printer does not report its paper: "
                    "print a test ticket (antrean doctor --test-print)"))
     todo = _PRINTER_TODO.get(st.kind, _PRINTER_TODO["error"])
-    if _unit_active("antrean-kiosk.service") and st.kind in ("offline", "timeout", "error"):
+    if unit_active("antrean-kiosk.service") and st.kind in ("offline", "timeout", "error"):
         todo = (todo[0] + "; kiosk sedang memakai printer: sudo systemctl stop antrean-kiosk dulu",
                 todo[1] + "; the kiosk holds the printer: sudo systemctl stop antrean-kiosk first")
-    return _r("printer", FAIL, title, found, todo)
+    return result("printer", FAIL, title, found, todo)
 
 
 def _test_ticket(s: Settings) -> Any:
@@ -360,29 +360,29 @@ def _test_ticket(s: Settings) -> Any:
 def check_buttons(s: Settings) -> Result:
     title = ("Kotak tombol", "Button box")
     if not s.buttons:
-        return _r("buttons", OK, title, ("tidak dipakai ([buttons] port kosong)",
+        return result("buttons", OK, title, ("tidak dipakai ([buttons] port kosong)",
                                          "not used ([buttons] port is empty)"))
     port = s.buttons
     plug = ("colokkan kotak tombol; lihat `ls -l /dev/serial/by-id/` dan isi [buttons] port "
             "dengan jalur itu", "plug the button box in; see `ls -l /dev/serial/by-id/` and put "
             "that path in [buttons] port")
     if port.startswith("/") and not os.path.exists(port):
-        return _r("buttons", FAIL, title, (f"{port} tidak ada", f"{port} does not exist"), plug)
+        return result("buttons", FAIL, title, (f"{port} tidak ada", f"{port} does not exist"), plug)
     try:
         import serial
 
         dev = serial.serial_for_url(port, s.baud, timeout=0)
         dev.close()
     except Exception as exc:
-        return _r("buttons", FAIL, title, (f"{port} tidak bisa dibuka: {exc}",
+        return result("buttons", FAIL, title, (f"{port} tidak bisa dibuka: {exc}",
                                            f"{port} cannot be opened: {exc}"), plug)
     if port.startswith("/") and not _service_may_open(port):
-        return _r("buttons", WARN, title,
+        return result("buttons", WARN, title,
                   (f"{port} terbuka, tetapi layanan (user antrean) tidak berhak membukanya",
                    f"{port} opens, but the service (user antrean) may not open it"),
                   (f"grup perangkat harus salah satu dari {', '.join(UNIT_GROUPS)}",
                    f"the device's group must be one of {', '.join(UNIT_GROUPS)}"))
-    return _r("buttons", OK, title, (f"{port} terbuka ({s.baud} baud)",
+    return result("buttons", OK, title, (f"{port} terbuka ({s.baud} baud)",
                                      f"{port} opens ({s.baud} baud)"))
 
 
@@ -400,94 +400,6 @@ def _service_may_open(path: str) -> bool:
     return group in UNIT_GROUPS and st.st_mode & 0o060 == 0o060
 
 
-# ---------------------------------------------------------------- voice and sound
-
-
-def check_voice(s: Settings) -> Result:
-    title = ("Suara bahasa Indonesia", "Indonesian voice")
-    install = ("pasang paket espeak-ng-data (sudo apt install espeak-ng-data libespeak-ng1)",
-               "install espeak-ng-data (sudo apt install espeak-ng-data libespeak-ng1)")
-    wav = Path(tempfile.gettempdir()) / "antrean-doctor-voice.wav" if s.test_voice else None
-    ok, text = _probe_voice(s.voice_lang, wav)
-    if not ok:
-        return _r("voice", FAIL, title, (f"tidak ada suara '{s.voice_lang}': {text}",
-                                         f"no '{s.voice_lang}' voice: {text}"), install)
-    if wav is None:
-        return _r("voice", OK, title, (f"suara espeak-ng '{s.voice_lang}' tersedia",
-                                       f"espeak-ng voice '{s.voice_lang}' present"))
-    return _play(title, wav, text)
-
-
-def _probe_voice(lang: str, wav: Path | None, timeout: float = 60.0) -> tuple[bool, str]:
-    """Open espeak-ng with ``lang`` (and render a test call into ``wav``) in a child process.
-
-    A child, because libespeak-ng calls exit() when its data folder is missing and allows one
-    engine per process. Returns (ok, the sentence or the error).
-    """
-    cmd = [sys.executable, "-m", "hardware.doctor_checks", "voice", lang, str(wav or "")]
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return False, f"espeak-ng tidak selesai dalam {timeout:g} s / did not finish"
-    if p.returncode == 0:
-        return True, p.stdout.strip()
-    lines = (p.stderr.strip() or p.stdout.strip() or f"exit {p.returncode}").splitlines()
-    return False, lines[-1]
-
-
-def _voice_child(lang: str, wav: str) -> int:
-    from hardware.speech import SpeechUnavailable, Synthesizer, render_announcement
-
-    try:
-        with Synthesizer(languages=(lang,)) as synth:
-            if wav:
-                print(render_announcement("A001", 1, wav, lang=lang, synth=synth))
-    except SpeechUnavailable as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
-
-
-def _play(title: T, wav: Path, sentence: str) -> Result:
-    from hardware.speech import Player
-
-    player = Player()
-    if player.kind == "null":
-        return _r("voice", WARN, title,
-                  (f"kalimat uji dibuat ({wav}) tetapi tidak ada perangkat suara: \"{sentence}\"",
-                   f"test sentence made ({wav}) but there is no sound device: \"{sentence}\""),
-                  ("colokkan speaker/HDMI; periksa `aplay -l`", "plug in speakers/HDMI; check `aplay -l`"))
-    try:
-        player.play(wav)
-    except Exception as exc:
-        busy = _unit_active("antrean-display.service")
-        return _r("voice", FAIL, title, (f"memutar {wav} gagal: {exc}", f"playing {wav} failed: {exc}"),
-                  ("hentikan layar dulu: sudo systemctl stop antrean-display" if busy else
-                   "periksa `aplay -l` dan volume (alsamixer)",
-                   "stop the display first: sudo systemctl stop antrean-display" if busy else
-                   "check `aplay -l` and the volume (alsamixer)"))
-    return _r("voice", OK, title, (f"kalimat uji diputar lewat {player.kind}: \"{sentence}\"",
-                                   f"test sentence played through {player.kind}: \"{sentence}\""))
-
-
-def check_sound() -> Result:
-    title = ("Perangkat suara", "Sound device")
-    try:
-        from hardware.speech import Player
-
-        kind = Player().kind
-    except Exception as exc:
-        kind, error = "null", str(exc)
-    else:
-        error = ""
-    if kind == "null":
-        return _r("sound", WARN, title,
-                  (f"tidak ada perangkat suara: panggilan hanya tampil di layar {error}".strip(),
-                   f"no sound device: calls are only shown on screen {error}".strip()),
-                  ("colokkan speaker/HDMI; periksa `aplay -l`", "plug in speakers/HDMI; check `aplay -l`"))
-    return _r("sound", OK, title, (f"diputar lewat {kind}", f"played through {kind}"))
-
-
 # ---------------------------------------------------------------- disk
 
 
@@ -502,21 +414,21 @@ def check_disk(s: Settings) -> Result:
     clean = ("kosongkan disk: sudo journalctl --vacuum-size=100M; ekspor lalu arsipkan data lama",
              "free space: sudo journalctl --vacuum-size=100M; export and archive old data")
     if usage.free < DISK_FAIL_B:
-        return _r("disk", FAIL, title, free, clean)
+        return result("disk", FAIL, title, free, clean)
     if usage.free < DISK_WARN_B:
-        return _r("disk", WARN, title, free, clean)
+        return result("disk", WARN, title, free, clean)
     strangers = _foreign_files(where)
     if strangers:
         shown = ", ".join(strangers[:3])
-        return _r("disk", FAIL, title,
+        return result("disk", FAIL, title,
                   (f"{free[0]}; berkas milik user lain: {shown}", f"{free[1]}; files owned by another user: {shown}"),
                   (f"sudo chown -R antrean:antrean {where} (jalankan alat antrean di Pi hub dengan "
                    "sudo -u antrean)", f"sudo chown -R antrean:antrean {where} (run antrean tools on "
                    "the hub Pi with sudo -u antrean)"))
     if not where.exists():
-        return _r("disk", OK, title, (free[0] + " (folder dibuat saat layanan pertama jalan)",
+        return result("disk", OK, title, (free[0] + " (folder dibuat saat layanan pertama jalan)",
                                       free[1] + " (the folder is made when the service first runs)"))
-    return _r("disk", OK, title, free)
+    return result("disk", OK, title, free)
 
 
 def _foreign_files(folder: Path) -> list[str]:
@@ -527,8 +439,3 @@ def _foreign_files(folder: Path) -> list[str]:
     except OSError:
         return []
 
-
-if __name__ == "__main__":  # the voice probe's child process (see _probe_voice)
-    if len(sys.argv) == 4 and sys.argv[1] == "voice":
-        raise SystemExit(_voice_child(sys.argv[2], sys.argv[3]))
-    raise SystemExit("usage: python -m hardware.doctor_checks voice LANG [WAV]")

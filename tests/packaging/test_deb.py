@@ -15,6 +15,7 @@ Set ANTREAN_TEST_DEB=path/to.deb to check an existing package instead of buildin
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -310,6 +311,31 @@ def test_remove_keeps_configs_and_purge_keeps_the_posts_data(deb, tmp_path):
     assert not (root / "etc/antrean/hub.toml").exists()
     assert (root / "var/lib/antrean/antrean.db").read_text() == "the post's records"
     assert "kept the post's data" in r.stdout
+
+
+def test_the_lock_has_wheels_for_the_pi(tmp_path):
+    """The same pins build the Pi's package: Raspberry Pi OS Trixie is arm64 with Python 3.13.
+
+    pip resolves (without installing) each pinned version for that platform; a compiled
+    package must have a wheel for it (the Pi has no compiler). Only pure-Python sdists may
+    be built from source.
+    """
+    tags = [f"manylinux_2_{n}_aarch64" for n in (17, 24, 26, 27, 28, 31, 34, 35, 36, 38, 39, 41)]
+    report = tmp_path / "report.json"
+    r = run(sys.executable, "-m", "pip", "install", "-q", "--dry-run", "--ignore-installed",
+            "--target", tmp_path / "t", *(a for t in tags for a in ("--platform", t)),
+            "--platform", "manylinux2014_aarch64", "--python-version", "3.13",
+            "--implementation", "cp", "--no-deps", "-r", REPO / "packaging/requirements.lock",
+            "--report", report, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = {i["metadata"]["name"].lower(): i["download_info"]["url"].rsplit("/", 1)[-1]
+           for i in json.loads(report.read_text())["install"]}
+    pins = [line.split("==")[0].lower() for line in
+            (REPO / "packaging/requirements.lock").read_text().splitlines()
+            if line and not line.startswith("#")]
+    assert sorted(got) == sorted(pins)
+    sdists = sorted(n for n, f in got.items() if not f.endswith(".whl"))
+    assert sdists == ["docopt"]  # one file of pure Python
 
 
 def test_build_used_no_python_but_debians(installed):

@@ -127,7 +127,23 @@ def serve_hub(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
                                log_level="info", notify_systemd=True)
     log.info("hub for post %s (%s) on http://%s:%d, data in %s", config.post.id,
              config.post.name, host, port, data_dir)
+    _first_pairing_code(hub)
     server.run()
+
+
+def _first_pairing_code(hub: Hub) -> None:
+    """A hub with no device yet shows a one-time pairing code, so the first device can join.
+
+    Later codes come from ``antrean pair`` or the lead's ``POST /pair/codes``.
+    """
+    from .auth import PAIRABLE_ROLES, create_pairing_code
+
+    if hub.storage.list_devices():
+        return
+    code = create_pairing_code(hub.storage, hub.now(), (*PAIRABLE_ROLES, "lead"))
+    log.warning("belum ada perangkat terpasang — kode pemasangan: %s (berlaku 2 menit; "
+                "kode baru: antrean pair --data %s) / no device paired yet — pairing code",
+                code, hub.storage.data_dir)
 
 
 class HubThread:

@@ -124,3 +124,23 @@ def test_packaged_example_is_shipped():
     from antrean.config import example_config_path
 
     assert Path(example_config_path()).is_file()
+
+
+def test_a_fresh_hub_shows_a_pairing_code_that_pairs_the_first_device(tmp_path):
+    import re
+
+    from hubproc import HubProcess
+
+    from antrean.client import HubClient
+
+    hub = HubProcess(tmp_path / "hub")  # no tokens made: nothing is paired yet
+    hub.start()
+    try:
+        m = re.search(r"kode pemasangan: (\d{6})", hub.log_path.read_text())
+        assert m, hub.log_path.read_text()[-1000:]
+        dev = HubClient(hub.url)
+        token = dev.pair(m.group(1), "display", "Layar Aula")
+        assert token and dev.queue()["services"]
+        dev.close()
+    finally:
+        hub.stop()

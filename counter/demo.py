@@ -16,7 +16,7 @@ from .desk import Desk
 
 __all__ = ["SCENES", "stage"]
 
-SCENES = ("idle", "called", "hub-down", "alert")
+SCENES = ("idle", "called", "hub-down", "alert", "transfer", "choose")
 
 _WIB = timezone(timedelta(hours=7))
 _SERVICES = [
@@ -64,7 +64,7 @@ def stage(desk: Desk, scene: str, now: float | None = None) -> None:
     desk.peers = [Peer("counter", "pos-contoh", name, f"counter-{name.lower()}", ("10.0.0.9",), 0,
                        counter=n) for n, name in ((1, "Meja-Depan"), (3, "Meja-Tengah"))]
     mine: dict[str, Any] = {"number": 2, "state": "idle", "ticket": None}
-    if scene in ("called", "alert"):
+    if scene in ("called", "alert", "transfer"):
         mine = {"number": 2, "state": "serving",
                 "ticket": _ticket(now, "A012", "adminduk", "elderly")}
     desk.apply_queue(_queue(now, [others[0], mine, *others[1:]]), now)
@@ -72,6 +72,13 @@ def stage(desk: Desk, scene: str, now: float | None = None) -> None:
         desk.apply_event({"type": "device.status", "data": {
             "device": "Kios Pintu Masuk", "role": "kiosk", "component": "printer", "ok": False,
             "status": "paper_out", "message": "Kertas habis"}})
+    if scene == "transfer":
+        desk.transfer_open = True
+    if scene == "choose":
+        desk.number, desk.phase = None, "choose"
+        desk.chooser_message = "Loket 3 sudah dipakai perangkat lain (Meja-Tengah). " \
+                               "Pilih nomor lain."
+        desk.typed = "5"
     if scene == "hub-down":
         desk.set_hub_up(False, time.monotonic() - 42)
         desk.say(desk.refusal("next", time.monotonic())[0], "error",  # type: ignore[index]

@@ -261,8 +261,8 @@ class Desk:
 
         out = []
         for a in ACTIONS[1:]:
-            out.append({"id": a, "label": self.action_label(a), "key": KEY_LABELS[a],
-                        "enabled": self.refusal(a, now_mono) is None})
+            out.append({"action": a, "label": self.action_label(a), "key": KEY_LABELS[a],
+                        "allowed": self.refusal(a, now_mono) is None})
         return out
 
     def _queue_view(self, now_epoch: float) -> list[dict[str, Any]]:
@@ -290,7 +290,7 @@ class Desk:
                 continue
             ticket = (c.get("ticket") or {})
             state = c.get("state", "idle")
-            rows[n] = {"number": n, "state": state,
+            rows[n] = {"number": n, "counterState": state,
                        "stateText": text(self.lang, COUNTER_STATE.get(state, "state_idle")),
                        "ticket": ticket.get("number", "") if ticket.get("state") == "called" else "",
                        "onLan": False,
@@ -299,7 +299,7 @@ class Desk:
             n = getattr(p, "counter", None)
             if p.role != "counter" or n is None or p.instance == self.me or n == self.number:
                 continue
-            row = rows.setdefault(n, {"number": n, "state": "idle",
+            row = rows.setdefault(n, {"number": n, "counterState": "idle",
                                       "stateText": text(self.lang, "state_idle"), "ticket": ""})
             row.update({"onLan": True, "lanText": p.name})
         return [rows[n] for n in sorted(rows)]
@@ -309,7 +309,7 @@ class Desk:
         if self.ticket is not None:
             for sid, s in self.catalog.items():
                 if sid != self.ticket.get("service") and s.get("open", True):
-                    choices.append({"id": sid, "key": str(len(choices) + 1),
+                    choices.append({"service": sid, "key": str(len(choices) + 1),
                                     "letter": s.get("letter", ""), "name": self.service_name(sid)})
         return {"open": self.transfer_open and self.ticket is not None,
                 "title": text(self.lang, "transfer_title",
@@ -320,7 +320,9 @@ class Desk:
         free = free_numbers(self.peers, self.me)
         used = [{"number": n, "name": p.name} for n in range(1, max(free, default=0) + 1)
                 if (p := holder_of(n, self.peers, self.me)) is not None]
-        return {"title": text(self.lang, "choose_title"),
+        used_line = text(self.lang, "used_by") + ": " + ", ".join(
+            f"{u['number']} ({u['name']})" for u in used) if used else ""
+        return {"title": text(self.lang, "choose_title"), "usedLine": used_line,
                 "help": text(self.lang, "choose_checking") if self.phase == "checking"
                 else text(self.lang, "choose_help"),
                 "message": self.chooser_message, "free": free, "used": used,
@@ -330,4 +332,4 @@ class Desk:
     def transfer_choice(self, index: int) -> str | None:
         """The service id behind picker key ``index`` (1-based), if any."""
         choices = self._transfer_view()["choices"]
-        return choices[index - 1]["id"] if 1 <= index <= len(choices) else None
+        return choices[index - 1]["service"] if 1 <= index <= len(choices) else None

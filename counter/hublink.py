@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from antrean.client import EventStream, HubClient, HubError, HubUnreachable
 
+from .qtfix import emit
+
 __all__ = ["HubLink", "error_info"]
 
 log = logging.getLogger(__name__)
@@ -57,14 +59,20 @@ class _Worker(QObject):
             services = self.client.services()
             queue = self.client.queue()
         except Exception as exc:  # noqa: BLE001 - any failure is "not connected", shown
-            self.failed.emit("connect", error_info(exc))
+            emit(self.failed, "connect", error_info(exc))
             return
-        self.hello.emit({"health": health, "services": services, "queue": queue,
+        emit(self.hello, {"health": health, "services": services, "queue": queue,
                          "url": self.client.url})
+        since = max(0, int(queue.get("last_seq", 0)) - LOOKBACK_EVENTS)
+        if self.stream is not None and not self.stream.connected:
+            # The hub is back but the stream may sit in its back-off (up to 5 s):
+            # start it again now, resuming where it stopped.
+            since = self.stream.last_seq
+            self.stream.close()
+            self.stream = None
         if self.stream is None:
-            since = max(0, int(queue.get("last_seq", 0)) - LOOKBACK_EVENTS)
-            self.stream = self.client.events(self.hub_event.emit, since=since,
-                                             on_connection=self.stream_up.emit)
+            self.stream = self.client.events(lambda ev: emit(self.hub_event, ev), since=since,
+                                             on_connection=lambda up: emit(self.stream_up, up))
 
     @Slot()
     def refresh(self) -> None:
@@ -72,9 +80,9 @@ class _Worker(QObject):
             self.connect_hub()
             return
         try:
-            self.queue_loaded.emit(self.client.queue())
+            emit(self.queue_loaded, self.client.queue())
         except Exception as exc:  # noqa: BLE001
-            self.failed.emit("refresh", error_info(exc))
+            emit(self.failed, "refresh", error_info(exc))
 
     @Slot(str, object)
     def act(self, action: str, args: dict[str, Any]) -> None:
@@ -94,9 +102,9 @@ class _Worker(QObject):
             }
             result = calls[action]()
         except Exception as exc:  # noqa: BLE001
-            self.failed.emit(action, error_info(exc))
+            emit(self.failed, action, error_info(exc))
             return
-        self.done.emit(action, result)
+        emit(self.done, action, result)
 
     def close(self) -> None:
         """Called from the GUI thread once the worker thread has stopped."""
@@ -139,15 +147,15 @@ class HubLink(QObject):
 
     def connect_hub(self) -> None:
         """Read health, services and the queue, then start the event stream (once)."""
-        self._connect.emit()
+        emit(self._connect)
 
     def refresh(self) -> None:
         """Read ``/queue`` again."""
-        self._refresh.emit()
+        emit(self._refresh)
 
     def act(self, action: str, args: dict[str, Any]) -> None:
         """Send one clerk action; ``done`` or ``failed`` follows."""
-        self._act.emit(action, args)
+        emit(self._act, action, args)
 
     def close(self) -> None:
         """Stop the worker thread, then the stream and the client; safe twice."""

@@ -139,7 +139,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert_queue": "Queue alert: {what}",
         "alert_surge": "Queue surge at {service}: a resident has waited {wait} (limit {limit})",
         "alert_more": "+{n} more alerts",
-        "lang_toggle": "Bahasa Indonesia",
+        "lang_toggle": "Indonesia",
         "services_all": "All services",
     },
 }

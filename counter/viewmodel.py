@@ -25,6 +25,8 @@ from .desk import Desk
 from .hublink import HubLink
 from .keys import action_for_key, digit_for_key, is_cancel_key, is_confirm_key
 from .lan import LanLink
+from .qtfix import emit
+from .rows import RowsModel
 from .texts import text
 
 __all__ = ["CounterViewModel", "Options"]
@@ -37,6 +39,18 @@ log = logging.getLogger(__name__)
 REFRESH_UP_MS = 5000  # /queue poll while connected (events trigger reads in between)
 REFRESH_DOWN_MS = 1500  # probe while the hub is down
 RECONNECT_MS = 2000  # retry the first contact
+
+
+#: The lists QML shows through list models, and their roles.
+_MODEL_KEYS = {
+    "actions": ("action", "label", "key", "allowed"),
+    "queue": ("letter", "name", "waiting", "priority", "oldest", "open"),
+    "others": ("number", "counterState", "stateText", "ticket", "onLan", "lanText"),
+    "alerts": ("line",),
+    "transfer": ("service", "key", "letter", "name"),
+    "free": ("number",),
+}
+_LISTS = frozenset({"actions", "queue", "others", "alerts"})
 
 
 class Options:
@@ -64,7 +78,8 @@ class CounterViewModel(QObject):
         self.opts = options or Options(url=None, token="", mdns=False)
         o = self.opts
         self.desk = Desk(lang=o.lang, services=o.services, next_guard_s=o.next_guard_s)
-        self._view: dict[str, Any] = self.desk.view(time.monotonic())
+        self._models = {name: RowsModel(keys, self) for name, keys in _MODEL_KEYS.items()}
+        self._view: dict[str, Any] = {}
         self._since_ms: int | None = None
         self._post_id: str | None = o.post
         self._wanted, self._wanted_saved = self._initial_number()
@@ -78,6 +93,7 @@ class CounterViewModel(QObject):
         self._debounce = self._timer(150, self._refresh, single=True)
         self._reconnect = self._timer(RECONNECT_MS, self._connect, single=True)
         self._claim_timer = self._timer(int(o.claim_wait_s * 1000), self._decide, single=True)
+        self._render()
 
     def _timer(self, ms: int, fn: Any, *, single: bool = False) -> QTimer:
         t = QTimer(self)
@@ -114,20 +130,44 @@ class CounterViewModel(QObject):
     def _get_view(self) -> dict[str, Any]:
         return self._view
 
+    #: Everything shown but the lists, as plain data; changes only when something does.
     view = Property("QVariantMap", _get_view, notify=viewChanged)
+
+    def _model(name: str) -> Any:  # noqa: N805 - builds a class attribute
+        return Property(QObject, lambda self: self._models[name], constant=True)
+
+    actionsModel = _model("actions")  # noqa: N815 - QML names
+    queueModel = _model("queue")  # noqa: N815
+    othersModel = _model("others")  # noqa: N815
+    alertsModel = _model("alerts")  # noqa: N815
+    transferModel = _model("transfer")  # noqa: N815
+    freeNumbersModel = _model("free")  # noqa: N815
+    del _model
 
     def _changed(self) -> None:
         if not self._render_timer.isActive():
             self._render_timer.start()
 
-    def _render(self) -> None:
-        self._view = self.desk.view(time.monotonic())
-        self.viewChanged.emit()
+    def _render(self) -> dict[str, Any]:
+        full = self.desk.view(time.monotonic())
+        view = {k: v for k, v in full.items() if k not in _LISTS}
+        view["transfer"] = {k: v for k, v in full["transfer"].items() if k != "choices"}
+        view["chooser"] = {k: v for k, v in full["chooser"].items() if k != "free"}
+        m = self._models
+        m["actions"].set_rows(full["actions"])
+        m["queue"].set_rows(full["queue"])
+        m["others"].set_rows(full["others"])
+        m["alerts"].set_rows([{"line": a} for a in full["alerts"]])
+        m["transfer"].set_rows(full["transfer"]["choices"])
+        m["free"].set_rows([{"number": n} for n in full["chooser"]["free"]])
+        if view != self._view:
+            self._view = view
+            emit(self.viewChanged)
+        return full
 
     def render_now(self) -> dict[str, Any]:
-        """Rebuild ``view`` at once (tests and screenshots) and return it."""
-        self._render()
-        return self._view
+        """Bring the screen up to date at once (tests, screenshots); the whole view."""
+        return self._render()
 
     # ----- the clerk -----------------------------------------------------------------------
     @Slot(str)

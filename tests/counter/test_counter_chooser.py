@@ -46,7 +46,10 @@ def test_choose_a_free_number_keep_it_and_refuse_a_used_one(module_hub, qtbot, t
         finally:
             vm.close()
 
-    vm = counter()  # the next start takes the kept number by itself
+    # The next start takes the kept number by itself (no LAN needed to read it back).
+    vm = CounterViewModel(Options(url=module_hub.url, token=module_hub.tokens["counter"],
+                                  mdns=False, state_file=state))
+    vm.start()
     try:
         qtbot.waitUntil(lambda: vm.desk.phase == "ready", timeout=10000)
         assert vm.desk.number == 6

@@ -72,7 +72,7 @@ def test_refusals_are_said_not_dropped():
         'Hub tidak terhubung: "Panggil Ulang" TIDAK dikirim. Coba lagi setelah tersambung.'
     v = d.view(now_mono=47.0)
     assert v["hubDown"] and "(42 dtk)" in v["hubDownDetail"]
-    assert not v["nextEnabled"] and not any(a["enabled"] for a in v["actions"])
+    assert not v["nextEnabled"] and not any(a["allowed"] for a in v["actions"])
 
 
 def test_next_right_after_a_call_is_a_double_press_and_pause_waits_for_the_ticket():
@@ -94,7 +94,7 @@ def test_transfer_picker_offers_the_other_open_services():
     d.transfer_open = True
     t = d.view(1.0)["transfer"]
     assert t["open"] and t["title"] == "Alihkan A012 ke layanan:"
-    assert [(c["key"], c["id"]) for c in t["choices"]] == [("1", "kesehatan")]
+    assert [(c["key"], c["service"]) for c in t["choices"]] == [("1", "kesehatan")]
     assert d.transfer_choice(1) == "kesehatan" and d.transfer_choice(2) is None
     assert d.apply_result("transfer", ticket(service="kesehatan", state="waiting"), 2.0) == \
         "A012 dialihkan ke Kesehatan."
@@ -172,10 +172,11 @@ def test_every_staged_scene_renders(scene):
     d = Desk()
     stage(d, scene, now=T0)
     v = d.view(now_mono=0.0, now_epoch=T0)
-    assert v["phase"] == "ready" and v["title"] == "Loket 2"
+    assert v["phase"] == ("choose" if scene == "choose" else "ready")
     assert v["hubDown"] == (scene == "hub-down")
     assert bool(v["alerts"]) == (scene == "alert")
-    assert v["ticket"]["present"] == (scene in ("called", "alert"))
+    assert v["ticket"]["present"] == (scene in ("called", "alert", "transfer"))
+    assert v["transfer"]["open"] == (scene == "transfer")
 
 
 def test_durations_read_naturally():

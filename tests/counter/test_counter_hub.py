@@ -67,7 +67,7 @@ def test_recall_no_show_finish_transfer_and_pause_reach_the_hub(module_hub, make
     act("next")
     vm.press("transfer")  # opens the picker; nothing is sent yet
     picker = vm.render_now()["transfer"]
-    assert picker["open"] and "kesehatan" not in [c["id"] for c in picker["choices"]]
+    assert picker["open"] and "kesehatan" not in [c["service"] for c in picker["choices"]]
     vm.chooseTransfer("bansos")
     qtbot.waitUntil(lambda: vm.desk.busy is None, timeout=5000)
     moved = ticket_state(hub, tickets[2]["id"])

@@ -97,3 +97,25 @@ def test_two_counters_see_each_other_and_a_third_cannot_take_a_used_number(modul
     finally:
         codes = [p.stop() for p in procs]
     assert codes == [0] * len(procs)
+
+
+def test_without_hub_url_the_counter_finds_its_hub_by_mdns(tmp_path):
+    from hubproc import HubProcess
+
+    hub = HubProcess(tmp_path / "hub", mdns=True)  # on 127.0.0.1: announced on loopback only
+    hub.make_tokens()
+    hub.start()
+    try:
+        cfg = tmp_path / "counter.toml"
+        cfg.write_text(f'[hub]\ntoken = "{hub.tokens["counter"]}"\n'
+                       '[mdns]\ninterfaces = ["127.0.0.1"]\n', encoding="utf-8")
+        png = tmp_path / "found.png"
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        out = subprocess.run([sys.executable, "-m", "antrean", "counter", "--config", str(cfg),
+                              "--counter", "1", "--screenshot", str(png)],
+                             capture_output=True, text=True, timeout=60, env=env)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "claimed counter 1" in out.stderr and "hub connected" in out.stderr
+        assert "NOT connected" not in out.stderr
+    finally:
+        hub.kill()

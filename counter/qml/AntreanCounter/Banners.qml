@@ -5,6 +5,7 @@ Column {
     id: banners
     required property Theme theme
     required property var view
+    required property var vm
     spacing: 0
 
     Rectangle {
@@ -39,7 +40,7 @@ Column {
 
     Rectangle {
         objectName: "alertBanner"
-        visible: banners.view.alerts.length > 0
+        visible: alertRepeater.count > 0
         width: banners.width
         height: visible ? alertCol.implicitHeight + 12 * banners.theme.u : 0
         color: banners.theme.warn
@@ -49,11 +50,12 @@ Column {
             anchors.verticalCenter: parent.verticalCenter
             width: parent.width - 32 * banners.theme.u
             Repeater {
-                model: banners.view.alerts
+                id: alertRepeater
+                model: banners.vm.alertsModel
                 delegate: Text {
-                    required property var modelData
+                    required property string line
                     width: alertCol.width
-                    text: "⚠  " + modelData
+                    text: "⚠  " + line
                     font.family: banners.theme.font
                     font.pixelSize: banners.theme.f(20)
                     font.bold: true

@@ -91,6 +91,7 @@ Window {
             id: banners
             theme: ui
             view: win.v
+            vm: win.vm
             anchors { left: parent.left; right: parent.right; top: topBar.bottom }
         }
 
@@ -132,26 +133,34 @@ Window {
                 width: main.leftWidth
                 spacing: main.gap
                 Repeater {
-                    model: win.v.actions
-                    delegate: KeyButton {
-                        required property var modelData
-                        objectName: modelData.id + "Button"
-                        theme: ui
+                    model: win.vm.actionsModel
+                    delegate: Item {
+                        id: slot
+                        required property string action
+                        required property string label
+                        required property string key
+                        required property bool allowed
                         width: (actionRow.width - 4 * main.gap) / 5
                         height: actionRow.height
-                        tint: ({recall: ui.recall, no_show: ui.noShow, finish: ui.finish,
-                                transfer: ui.transfer, pause: ui.pause})[modelData.id]
-                        active: modelData.enabled
-                        label: modelData.label
-                        keyCap: modelData.key
-                        labelSize: 19
-                        onPressed: win.vm.press(modelData.id)
+                        KeyButton {
+                            objectName: slot.action + "Button"
+                            anchors.fill: parent
+                            theme: ui
+                            tint: ({recall: ui.recall, no_show: ui.noShow, finish: ui.finish,
+                                    transfer: ui.transfer, pause: ui.pause})[slot.action]
+                            active: slot.allowed
+                            label: slot.label
+                            keyCap: slot.key
+                            labelSize: 19
+                            onPressed: win.vm.press(slot.action)
+                        }
                     }
                 }
             }
             SidePanel {
                 theme: ui
                 view: win.v
+                vm: win.vm
                 anchors { right: parent.right; top: parent.top; bottom: parent.bottom }
                 width: main.width - main.leftWidth - main.gap
                 clip: true
@@ -186,6 +195,7 @@ Window {
             visible: win.v.phase === "choose" || win.v.phase === "checking"
             theme: ui
             view: win.v
+            vm: win.vm
             anchors { left: parent.left; right: parent.right; top: banners.bottom
                       bottom: parent.bottom }
             onChosen: (number) => win.vm.chooseNumber(number)
@@ -210,6 +220,7 @@ Window {
             visible: win.v.transfer.open
             theme: ui
             view: win.v
+            vm: win.vm
             anchors.fill: parent
             onChosen: (service) => win.vm.chooseTransfer(service)
             onCancelled: win.vm.cancelTransfer()

@@ -5,6 +5,7 @@ Rectangle {
     id: chooser
     required property Theme theme
     required property var view
+    required property var vm
     readonly property var c: view.chooser
     signal chosen(int number)
     color: theme.bg
@@ -65,25 +66,24 @@ Rectangle {
             width: parent.width
             spacing: 10 * chooser.theme.u
             Repeater {
-                model: chooser.c.free
+                model: chooser.vm.freeNumbersModel
                 delegate: KeyButton {
-                    required property int modelData
+                    required property int number
                     theme: chooser.theme
-                    objectName: "number_" + modelData
+                    objectName: "number_" + number
                     width: 84 * chooser.theme.u
                     height: 70 * chooser.theme.u
                     tint: chooser.theme.next
-                    label: String(modelData)
+                    label: String(number)
                     labelSize: 30
-                    onPressed: chooser.chosen(modelData)
+                    onPressed: chooser.chosen(number)
                 }
             }
         }
         Text {
-            visible: chooser.c.used.length > 0
+            visible: chooser.c.usedLine !== ""
             width: parent.width
-            text: chooser.c.usedText + ": " + chooser.c.used.map(u => u.number + " (" + u.name + ")")
-                  .join(", ")
+            text: chooser.c.usedLine
             font.family: chooser.theme.font
             font.pixelSize: chooser.theme.f(16)
             color: chooser.theme.muted

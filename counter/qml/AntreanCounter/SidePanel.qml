@@ -5,6 +5,7 @@ Column {
     id: side
     required property Theme theme
     required property var view
+    required property var vm
     spacing: 10 * theme.u
 
     Rectangle {
@@ -25,20 +26,25 @@ Column {
                 color: side.theme.muted
             }
             Repeater {
-                model: side.view.queue
+                model: side.vm.queueModel
                 delegate: Row {
                     id: qrow
-                    required property var modelData
+                    required property string letter
+                    required property string name
+                    required property int waiting
+                    required property int priority
+                    required property string oldest
+                    required property bool open
                     width: queueCol.width
                     spacing: 10 * side.theme.u
                     Rectangle {
                         width: 40 * side.theme.u
                         height: width
                         radius: 8 * side.theme.u
-                        color: qrow.modelData.open ? side.theme.bar : side.theme.disabled
+                        color: qrow.open ? side.theme.bar : side.theme.disabled
                         Text {
                             anchors.centerIn: parent
-                            text: qrow.modelData.letter
+                            text: qrow.letter
                             font.family: side.theme.font
                             font.pixelSize: side.theme.f(22)
                             font.bold: true
@@ -49,7 +55,7 @@ Column {
                         width: qrow.width - 50 * side.theme.u
                         Text {
                             width: parent.width
-                            text: qrow.modelData.name + (qrow.modelData.open ? ""
+                            text: qrow.name + (qrow.open ? ""
                                   : " (" + side.view.t.closed + ")")
                             font.family: side.theme.font
                             font.pixelSize: side.theme.f(17)
@@ -59,13 +65,13 @@ Column {
                         }
                         Text {
                             width: parent.width
-                            text: side.view.t.waiting + " " + qrow.modelData.waiting
+                            text: side.view.t.waiting + " " + qrow.waiting
                                   + "  ·  " + side.view.t.priority_waiting + " "
-                                  + qrow.modelData.priority + "  ·  " + side.view.t.oldest
-                                  + " " + qrow.modelData.oldest
+                                  + qrow.priority + "  ·  " + side.view.t.oldest
+                                  + " " + qrow.oldest
                             font.family: side.theme.font
                             font.pixelSize: side.theme.f(15)
-                            color: qrow.modelData.priority > 0 ? side.theme.priority
+                            color: qrow.priority > 0 ? side.theme.priority
                                                                : side.theme.muted
                             elide: Text.ElideRight
                         }
@@ -93,30 +99,36 @@ Column {
                 color: side.theme.muted
             }
             Text {
-                visible: side.view.others.length === 0
+                visible: othersRepeater.count === 0
                 text: side.view.t.no_others
                 font.family: side.theme.font
                 font.pixelSize: side.theme.f(15)
                 color: side.theme.muted
             }
             Repeater {
-                model: side.view.others
+                id: othersRepeater
+                model: side.vm.othersModel
                 delegate: Row {
                     id: orow
-                    required property var modelData
+                    required property int number
+                    required property string counterState
+                    required property string stateText
+                    required property string ticket
+                    required property bool onLan
+                    required property string lanText
                     width: othersCol.width
                     spacing: 8 * side.theme.u
                     Text {
                         text: "●"
                         font.family: side.theme.font
                         font.pixelSize: side.theme.f(15)
-                        color: orow.modelData.onLan ? side.theme.ok : side.theme.disabled
-                        visible: orow.modelData.onLan || orow.modelData.lanText !== ""
+                        color: orow.onLan ? side.theme.ok : side.theme.disabled
+                        visible: orow.onLan || orow.lanText !== ""
                         anchors.verticalCenter: parent.verticalCenter
                     }
                     Text {
                         width: 110 * side.theme.u
-                        text: side.view.t.counter + " " + orow.modelData.number
+                        text: side.view.t.counter + " " + orow.number
                         font.family: side.theme.font
                         font.pixelSize: side.theme.f(17)
                         font.bold: true
@@ -124,13 +136,13 @@ Column {
                     }
                     Text {
                         width: orow.width - 140 * side.theme.u
-                        text: orow.modelData.stateText
-                              + (orow.modelData.ticket !== "" ? " " + orow.modelData.ticket : "")
-                              + (orow.modelData.lanText === "" || orow.modelData.onLan ? ""
-                                 : "  (" + orow.modelData.lanText + ")")
+                        text: orow.stateText
+                              + (orow.ticket !== "" ? " " + orow.ticket : "")
+                              + (orow.lanText === "" || orow.onLan ? ""
+                                 : "  (" + orow.lanText + ")")
                         font.family: side.theme.font
                         font.pixelSize: side.theme.f(15)
-                        color: orow.modelData.state === "paused" ? side.theme.pause
+                        color: orow.counterState === "paused" ? side.theme.pause
                                                                   : side.theme.ink
                         elide: Text.ElideRight
                         anchors.verticalCenter: parent.verticalCenter

@@ -5,6 +5,7 @@ Rectangle {
     id: picker
     required property Theme theme
     required property var view
+    required property var vm
     signal chosen(string service)
     signal cancelled()
     color: Qt.rgba(0.05, 0.1, 0.18, 0.72)
@@ -34,28 +35,33 @@ Rectangle {
                 elide: Text.ElideRight
             }
             Repeater {
-                model: picker.view.transfer.choices
+                model: picker.vm.transferModel
                 delegate: KeyButton {
-                    required property var modelData
+                    required property string service
+                    required property string key
+                    required property string letter
+                    required property string name
                     theme: picker.theme
-                    objectName: "transfer_" + modelData.id
+                    objectName: "transfer_" + service
                     width: box.width
-                    height: 58 * picker.theme.u
+                    height: Math.max(48, 64 * picker.theme.u)
                     tint: picker.theme.transfer
-                    label: modelData.letter + "  " + modelData.name
-                    keyCap: modelData.key
-                    labelSize: 20
-                    onPressed: picker.chosen(modelData.id)
+                    label: letter + "  " + name
+                    keyCap: key
+                    horizontal: true
+                    labelSize: 22
+                    onPressed: picker.chosen(service)
                 }
             }
             KeyButton {
                 theme: picker.theme
                 width: box.width
-                height: 50 * picker.theme.u
+                height: Math.max(44, 56 * picker.theme.u)
                 tint: picker.theme.pause
                 label: picker.view.transfer.cancel
                 keyCap: "Esc / ⌫ / /"
-                labelSize: 18
+                horizontal: true
+                labelSize: 20
                 onPressed: picker.cancelled()
             }
         }

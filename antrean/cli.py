@@ -59,9 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, help="output file (a folder with --all-days)")
     e.add_argument("--config", default=None)
 
-    d = sub.add_parser("demo", help="a simulated day at a post")
-    d.add_argument("--headless", action="store_true", help="no screen: simulate and print")
-    d.add_argument("--out", default="out/demo", help="folder for the CSV export")
+    d = sub.add_parser("demo", help="a whole post on this machine (or a simulated day)")
+    d.add_argument("--headless", action="store_true", help="no screen: simulate a day and print")
+    d.add_argument("--out", default="out/demo", help="folder for tickets, voice, logs, exports")
+    d.add_argument("--buttons", help="serial port of a button box for the demo kiosk")
+    d.add_argument("--no-voice", action="store_true", help="the display shows calls silently")
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--residents", type=int, default=120)
     d.add_argument("--speed", type=float, default=1200.0, help="simulated seconds per second")
@@ -169,21 +171,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from .desktop_demo import has_screen, run_desktop_demo
+
+    if not args.headless and not has_screen():
+        print("antrean demo: tidak ada layar (DISPLAY/WAYLAND_DISPLAY) — menjalankan --headless "
+              "/ no screen: running --headless", file=sys.stderr)
+        args.headless = True
     if args.headless:
         from .demo import run_headless_demo
 
         return run_headless_demo(Path(args.out), seed=args.seed, residents=args.residents,
                                  speed=args.speed)
-    try:
-        from display.demo import run_desktop_demo  # type: ignore[import-not-found]
-    except ImportError:
-        print("antrean demo: the desktop demo is not built yet; running --headless",
-              file=sys.stderr)
-        from .demo import run_headless_demo
-
-        return run_headless_demo(Path(args.out), seed=args.seed, residents=args.residents,
-                                 speed=args.speed)
-    return int(run_desktop_demo(args))
+    return run_desktop_demo(Path(args.out), buttons=args.buttons, voice=not args.no_voice)
 
 
 def _cmd_announce(args: argparse.Namespace) -> int:

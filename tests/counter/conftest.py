@@ -73,11 +73,20 @@ def hub(hub_process: Any) -> Iterator[Any]:
     hub_process.kill()
 
 
-@pytest.fixture(scope="module")
-def module_hub(shared_hub: Any) -> Iterator[Any]:
-    """``shared_hub`` (one per test module), killed outright at the end (see ``hub``)."""
-    yield shared_hub
-    shared_hub.kill()
+@pytest.fixture(scope="session")
+def counter_hub(tmp_path_factory: Any) -> Iterator[Any]:
+    """One hub for every counter test that does not care what the others left in it.
+
+    Each test uses its own counter number and service, so they do not meet. Why not
+    ``shared_hub``: a hub start costs 1–4 s and six test modules need one.
+    """
+    from hubproc import HubProcess
+
+    hub = HubProcess(tmp_path_factory.mktemp("counter-hub"))
+    hub.make_tokens()
+    hub.start()
+    yield hub
+    hub.kill()  # see ``hub``
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ import json
 from antrean.discovery import Advertiser
 
 
-def test_choose_a_free_number_keep_it_and_refuse_a_used_one(module_hub, qtbot, tmp_path):
+def test_choose_a_free_number_keep_it_and_refuse_a_used_one(counter_hub, qtbot, tmp_path):
     from counter.viewmodel import CounterViewModel, Options
 
     state = tmp_path / "state" / "counter.json"
 
     def counter() -> CounterViewModel:
-        vm = CounterViewModel(Options(url=module_hub.url, token=module_hub.tokens["counter"],
+        vm = CounterViewModel(Options(url=counter_hub.url, token=counter_hub.tokens["counter"],
                                       name="meja-baru", claim_wait_s=1.2, state_file=state))
         vm.start()
         return vm
@@ -47,7 +47,7 @@ def test_choose_a_free_number_keep_it_and_refuse_a_used_one(module_hub, qtbot, t
             vm.close()
 
     # The next start takes the kept number by itself (no LAN needed to read it back).
-    vm = CounterViewModel(Options(url=module_hub.url, token=module_hub.tokens["counter"],
+    vm = CounterViewModel(Options(url=counter_hub.url, token=counter_hub.tokens["counter"],
                                   mdns=False, state_file=state))
     vm.start()
     try:

@@ -20,12 +20,12 @@ def test_a_bad_config_or_no_token_stops_with_a_message(tmp_path, capsys):
     assert "--screen needs --screenshot" in capsys.readouterr().err
 
 
-def test_screenshot_of_the_live_screen_from_a_real_hub(module_hub, tmp_path):
+def test_screenshot_of_the_live_screen_from_a_real_hub(counter_hub, tmp_path):
     png = tmp_path / "counter.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run(
-        [sys.executable, "-m", "antrean", "counter", "--hub", module_hub.url,
-         "--token", module_hub.tokens["counter"], "--counter", "9", "--size", "1024x600",
+        [sys.executable, "-m", "antrean", "counter", "--hub", counter_hub.url,
+         "--token", counter_hub.tokens["counter"], "--counter", "9", "--size", "1024x600",
          "--screenshot", str(png)],
         capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stdout + out.stderr

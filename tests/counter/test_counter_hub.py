@@ -43,8 +43,8 @@ def test_call_next_follows_the_priority_rule(hub, make_vm, qtbot):
     assert vm.render_now()["notice"] == "Tidak ada yang menunggu."
 
 
-def test_recall_no_show_finish_transfer_and_pause_reach_the_hub(module_hub, make_vm, qtbot):
-    hub = module_hub
+def test_recall_no_show_finish_transfer_and_pause_reach_the_hub(counter_hub, make_vm, qtbot):
+    hub = counter_hub
     tickets = [issue(hub, "kesehatan") for _ in range(3)]
     vm = make_vm(hub, number=2, services=["kesehatan"], next_guard_s=0)
 
@@ -68,11 +68,11 @@ def test_recall_no_show_finish_transfer_and_pause_reach_the_hub(module_hub, make
     vm.press("transfer")  # opens the picker; nothing is sent yet
     picker = vm.render_now()["transfer"]
     assert picker["open"] and "kesehatan" not in [c["service"] for c in picker["choices"]]
-    vm.chooseTransfer("bansos")
+    vm.chooseTransfer("pengaduan")
     qtbot.waitUntil(lambda: vm.desk.busy is None, timeout=5000)
     moved = ticket_state(hub, tickets[2]["id"])
     assert (moved["state"], moved["service"], moved["number"]) == \
-        ("waiting", "bansos", tickets[2]["number"])
+        ("waiting", "pengaduan", tickets[2]["number"])
 
     act("pause")
     assert counter_at(hub, 2)["state"] == "paused"
@@ -81,16 +81,16 @@ def test_recall_no_show_finish_transfer_and_pause_reach_the_hub(module_hub, make
     assert counter_at(hub, 2)["state"] == "idle"
 
 
-def test_actions_that_need_a_ticket_are_refused_on_screen(module_hub, make_vm):
-    vm = make_vm(module_hub, number=5, services=["pengaduan"])
+def test_actions_that_need_a_ticket_are_refused_on_screen(counter_hub, make_vm):
+    vm = make_vm(counter_hub, number=5, services=["pengaduan"])
     for action in ("recall", "no_show", "finish", "transfer"):
         vm.press(action)
         assert vm.desk.busy is None
         assert vm.render_now()["notice"] == "Tidak ada nomor yang sedang dipanggil."
 
 
-def test_a_double_press_of_next_calls_one_ticket(module_hub, make_vm, qtbot):
-    hub = module_hub
+def test_a_double_press_of_next_calls_one_ticket(counter_hub, make_vm, qtbot):
+    hub = counter_hub
     tickets = [issue(hub, "literasi") for _ in range(3)]
     vm = make_vm(hub, number=3, services=["literasi"])
 

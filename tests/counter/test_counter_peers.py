@@ -68,9 +68,9 @@ class CounterProcess:
         return code
 
 
-def test_two_counters_see_each_other_and_a_third_cannot_take_a_used_number(module_hub,
+def test_two_counters_see_each_other_and_a_third_cannot_take_a_used_number(counter_hub,
                                                                              tmp_path):
-    hub = module_hub
+    hub = counter_hub
     launched = time.monotonic()
     a = CounterProcess(hub, 3, "meja-a", tmp_path)
     b = CounterProcess(hub, 4, "meja-b", tmp_path)

@@ -32,8 +32,8 @@ def click(win, name: str) -> None:
     QTest.mouseClick(win, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
 
-def test_click_next_twice_calls_once_and_the_keypad_works(module_hub, make_vm, window, qtbot):
-    hub = module_hub
+def test_click_next_twice_calls_once_and_the_keypad_works(counter_hub, make_vm, window, qtbot):
+    hub = counter_hub
     tickets = [issue(hub, "bansos") for _ in range(3)]
     vm = make_vm(hub, number=7, services=["bansos"])
     win = window(vm)

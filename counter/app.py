@@ -166,7 +166,7 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     vm = CounterViewModel(opts)
     engine = QQmlApplicationEngine()
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     try:
         win = load_window(vm, engine, parse_size(cfg.screen.size))
         if win is None:
@@ -174,8 +174,8 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
             return 1
         if cfg.screen.fullscreen and not args.screenshot:
             win.showFullScreen()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            previous[sig] = signal.signal(sig, lambda *_: app.quit())
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: app.quit())
         wake = QTimer()  # lets Python run its signal handlers while Qt waits
         wake.start(250)
         wake.timeout.connect(lambda: None)
@@ -191,5 +191,5 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
         vm.close()
         win = None
         del engine  # the window goes before the view-model it binds to
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

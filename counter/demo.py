@@ -19,7 +19,7 @@ __all__ = ["SCENES", "stage"]
 SCENES = ("idle", "called", "hub-down", "alert", "transfer", "choose")
 
 _WIB = timezone(timedelta(hours=7))
-_SERVICES = [
+_SERVICES: list[dict[str, Any]] = [
     {"id": "adminduk", "letter": "A", "name": "Administrasi Kependudukan",
      "name_en": "Civil Registration", "open": True},
     {"id": "kesehatan", "letter": "B", "name": "Kesehatan", "name_en": "Health", "open": True},

@@ -305,7 +305,7 @@ class Desk:
         return [rows[n] for n in sorted(rows)]
 
     def _transfer_view(self) -> dict[str, Any]:
-        choices = []
+        choices: list[dict[str, Any]] = []
         if self.ticket is not None:
             for sid, s in self.catalog.items():
                 if sid != self.ticket.get("service") and s.get("open", True):

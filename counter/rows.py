@@ -11,13 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from .qtfix import emit
 
 __all__ = ["RowsModel"]
 
 _FIRST_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_ROOT = QModelIndex()
 
 
 class RowsModel(QAbstractListModel):
@@ -31,10 +39,11 @@ class RowsModel(QAbstractListModel):
     def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802 - Qt's name
         return {_FIRST_ROLE + i: QByteArray(k.encode()) for i, k in enumerate(self._keys)}
 
-    def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         key_no = role - _FIRST_ROLE

@@ -82,7 +82,7 @@ class CounterViewModel(QObject):
         self._view: dict[str, Any] = {}
         self._since_ms: int | None = None
         self._post_id: str | None = o.post
-        self._wanted, self._wanted_saved = self._initial_number()
+        self._wanted = self._initial_number()
         self._hub: HubLink | None = None
         self._lan: LanLink | None = None
         self._refreshing = self._refresh_again = False
@@ -131,9 +131,9 @@ class CounterViewModel(QObject):
         return self._view
 
     #: Everything shown but the lists, as plain data; changes only when something does.
-    view = Property("QVariantMap", _get_view, notify=viewChanged)
+    view = Property("QVariantMap", _get_view, notify=viewChanged)  # type: ignore[arg-type]
 
-    def _model(name: str) -> Any:  # noqa: N805 - builds a class attribute
+    def _model(name: str) -> Any:  # type: ignore[misc]  # noqa: N805 - a class attribute
         return Property(QObject, lambda self: self._models[name], constant=True)
 
     actionsModel = _model("actions")  # noqa: N815 - QML names
@@ -271,17 +271,17 @@ class CounterViewModel(QObject):
         self._changed()
 
     # ----- the counter number ------------------------------------------------------------
-    def _initial_number(self) -> tuple[int | None, bool]:
+    def _initial_number(self) -> int | None:
         if self.opts.number:
-            return self.opts.number, False
+            return self.opts.number
         f = self.opts.state_file
         if f is not None and f.exists():
             try:
                 saved = json.loads(f.read_text(encoding="utf-8"))
-                return int(saved["number"]), True
+                return int(saved["number"])
             except (OSError, ValueError, KeyError, TypeError):
                 log.warning("ignoring unreadable %s", f)
-        return None, False
+        return None
 
     def _start_claim(self, hub_url: str) -> None:
         d, o = self.desk, self.opts

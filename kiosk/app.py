@@ -86,8 +86,10 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
+    from .qtfix import guard_bool_refcounts
     from .runtime import Kiosk
 
+    guard_bool_refcounts()  # a kiosk runs for days: see kiosk.qtfix
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     kiosk: Any = None
     try:

@@ -21,6 +21,7 @@ from hardware.printer import TicketPrinter, make_printer
 from .config import KioskConfig, default_name
 from .desk import TicketDesk
 from .hublink import HubLink, KioskAdvertiser
+from .qtfix import guard_bool_refcounts
 from .viewmodel import KioskViewModel
 
 __all__ = ["Kiosk", "QML_DIR", "pick_font_family"]
@@ -72,6 +73,7 @@ class Kiosk:
         app = QGuiApplication.instance()
         if app is None:
             raise RuntimeError("create the QGuiApplication before the Kiosk")
+        guard_bool_refcounts()  # before the first emit; see kiosk.qtfix
         self.cfg = cfg
         family = pick_font_family()
         app.setFont(QFont(family))  # QML Text uses the application font unless told otherwise

@@ -150,15 +150,14 @@ class DisplayApp:
         if self._closed:
             return
         self._closed = True
+        self.feed.close()  # first: its thread is what starts the advertiser
         if self.advertiser is not None:
             self.advertiser.close()
-        self.feed.close()
         gc.collect()  # Qt garbage dies here, not on the speech thread (it collects on exit)
         self.voice.close()
-        if self._engine is not None:
+        if self._window is not None:
             self._window.close()
-            self._window = None
-            self._engine = None  # the engine (and the window) go before the board
+        self._window = self._engine = None  # the engine and the window go before the board
         self.client.close()
 
     # ----- the window -------------------------------------------------------------------

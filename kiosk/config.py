@@ -74,6 +74,18 @@ class PrinterSection(_Model):
     spec: str = "fake"  # fake[:DIR], file:PATH, serial:PORT[:BAUD], usb:VID:PID, network:HOST
     paper: Literal[58, 80] = 80
 
+    @field_validator("spec")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        # The kind only: the rest is checked by hardware.printer.make_printer at start-up
+        # (this module stays free of escpos).
+        kind, _, rest = v.strip().partition(":")
+        if kind not in ("fake", "file", "serial", "usb", "network") or (kind != "fake"
+                                                                          and not rest):
+            raise ValueError("expected fake[:DIR], file:PATH, serial:PORT[:BAUD], usb:VID:PID "
+                             "or network:HOST[:PORT]")
+        return v.strip()
+
 
 class ButtonMapping(_Model):
     """What one button of the box takes: a service and an optional priority."""

@@ -56,5 +56,5 @@ def guard_bool_refcounts() -> bool:
         # ob_refcnt is the first field of every CPython object (non-debug build).
         ctypes.c_ssize_t.from_address(id(obj)).value += _PIN
     _guarded = True
-    log.info("this PySide6 drops references to None/True: pinned them (see kiosk.qtfix)")
+    log.debug("this PySide6 drops references to None/True: pinned them (see kiosk.qtfix)")
     return True

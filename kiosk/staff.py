@@ -131,7 +131,7 @@ class StaffMenu(QObject):
         entry, self._entry = self._entry, ""
         now = time.monotonic()
         if not self._pin_hash:
-            self._message = tr["noPin"]
+            self._message = ""  # the menu already says how to set a PIN
         elif now < self._locked_until:
             self._message = tr["locked"].format(s=int(self._locked_until - now) + 1)
         elif verify_pin(entry, self._pin_hash):

@@ -116,3 +116,14 @@ def test_cli_refuses_a_bad_size(capsys) -> None:
         main(["--size", "big"])
     assert exc.value.code == 2
     assert "WxH" in capsys.readouterr().err
+
+
+def test_the_packaged_example_reads_and_matches_the_defaults() -> None:
+    example = Path(__file__).resolve().parents[2] / "kiosk" / "kiosk.example.toml"
+    assert load_kiosk_config(example) == KioskConfig()
+
+
+@pytest.mark.parametrize("spec", ["lp0", "serial:", "bluetooth:x"])
+def test_a_printer_spec_of_unknown_kind_is_refused(spec: str) -> None:
+    with pytest.raises(ConfigError, match="printer.spec"):
+        parse_kiosk_config(f"[printer]\nspec = '{spec}'\n")

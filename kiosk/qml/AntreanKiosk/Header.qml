@@ -27,7 +27,6 @@ Rectangle {
         font.pixelSize: 3.2 * header.u
         font.bold: true
         wrapMode: Text.WordWrap
-        maximumLineCount: 2
         fontSizeMode: Text.Fit
         minimumPixelSize: 10
         verticalAlignment: Text.AlignVCenter

@@ -80,7 +80,6 @@ Rectangle {
         font.pixelSize: badge.height * 0.4
         font.bold: true
         wrapMode: Text.WordWrap
-        maximumLineCount: 2
         fontSizeMode: Text.Fit
         minimumPixelSize: 9
         horizontalAlignment: Text.AlignRight
@@ -97,7 +96,6 @@ Rectangle {
         font.pixelSize: tile.nameSize
         font.bold: true
         wrapMode: Text.WordWrap
-        maximumLineCount: 2
         fontSizeMode: Text.Fit
         minimumPixelSize: 9
         verticalAlignment: Text.AlignVCenter
@@ -110,7 +108,6 @@ Rectangle {
         color: Theme.muted
         font.pixelSize: tile.descSize
         wrapMode: Text.WordWrap
-        maximumLineCount: 2
         fontSizeMode: Text.Fit
         minimumPixelSize: 9
         verticalAlignment: Text.AlignTop

@@ -49,7 +49,6 @@ Overlay {
             font.pixelSize: 2.6 * panel.u
             font.bold: true
             wrapMode: Text.WordWrap
-            maximumLineCount: 3
             fontSizeMode: Text.Fit
             minimumPixelSize: 9
             verticalAlignment: Text.AlignVCenter
@@ -57,6 +56,7 @@ Overlay {
 
         // Locked, no PIN set: say how to set one.
         Text {
+            objectName: "noPinText"
             visible: !panel.staff.unlocked && !panel.staff.pinConfigured
             anchors { left: parent.left; right: parent.right; top: message.bottom; margins: 2 * panel.u }
             text: panel.vm.tr.noPin
@@ -71,7 +71,10 @@ Overlay {
             visible: !panel.staff.unlocked && panel.staff.pinConfigured
             anchors { left: parent.left; right: parent.right; top: message.bottom; bottom: parent.bottom
                       margins: 2 * panel.u }
-            readonly property real key: Math.min((width - 2 * panel.u) / 3, (height - dots.height - 4 * panel.u) / 4)
+            // Keys as big as fit: at most 1.4 times wider than high, three across, four down.
+            readonly property real keyHeight: Math.min((height - dots.height - 4 * panel.u) / 4,
+                                                       (width - 2 * panel.u) / 3)
+            readonly property real keyWidth: Math.min((width - 2 * panel.u) / 3, keyHeight * 1.4)
 
             Text {
                 id: dots
@@ -92,8 +95,8 @@ Overlay {
                         required property string modelData
                         objectName: "pin-" + modelData
                         u: panel.u
-                        implicitWidth: pad.key * 1.4
-                        implicitHeight: pad.key
+                        implicitWidth: pad.keyWidth
+                        implicitHeight: pad.keyHeight
                         text: modelData === "C" ? panel.vm.tr.clear : modelData
                         filled: modelData === "OK"
                         onClicked: {

@@ -88,7 +88,6 @@ Item {
             color: Theme.muted
             font.pixelSize: 2.1 * start.u
             wrapMode: Text.WordWrap
-            maximumLineCount: 3
             fontSizeMode: Text.Fit
             minimumPixelSize: 9
         }

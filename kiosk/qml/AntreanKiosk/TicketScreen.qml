@@ -25,7 +25,6 @@ Overlay {
             font.pixelSize: (screen.fault ? 4.4 : 4) * screen.u
             font.bold: true
             wrapMode: Text.WordWrap
-            maximumLineCount: 2
             fontSizeMode: Text.Fit
             minimumPixelSize: 10
             horizontalAlignment: Text.AlignHCenter
@@ -60,6 +59,7 @@ Overlay {
             color: Theme.ink
             font.pixelSize: 4.2 * screen.u
             font.bold: true
+            wrapMode: Text.WordWrap
             fontSizeMode: Text.Fit
             minimumPixelSize: 10
             horizontalAlignment: Text.AlignHCenter
@@ -85,7 +85,6 @@ Overlay {
             font.pixelSize: 2.8 * screen.u
             font.bold: screen.fault
             wrapMode: Text.WordWrap
-            maximumLineCount: 2
             fontSizeMode: Text.Fit
             minimumPixelSize: 10
             horizontalAlignment: Text.AlignHCenter

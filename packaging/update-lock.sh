@@ -17,8 +17,15 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 pins = sorted((i["metadata"]["name"], i["metadata"]["version"]) for i in r["install"]
               if i["metadata"]["name"].lower() != "antrean")
+# PySide6 6.12 leaks None/True references on Python 3.11 (fatal in hours); 3.12+ (the Pi's
+# 3.13) is immune. Keep 6.11 for older Pythons and the newest for the rest.
+SPLIT = {"pyside6_essentials": "PySide6_Essentials", "shiboken6": "shiboken6"}
 for name, version in sorted(pins, key=lambda p: p[0].lower()):
-    print(f"{name}=={version}")
+    if name.lower() in SPLIT:
+        print(f'{SPLIT[name.lower()]}==6.11.3 ; python_version < "3.12"')
+        print(f'{SPLIT[name.lower()]}==6.12.0 ; python_version >= "3.12"')
+    else:
+        print(f"{name}=={version}")
 PY
 } > packaging/requirements.lock
 echo "packaging/requirements.lock: $(grep -vc '^#' packaging/requirements.lock) pins"

@@ -333,7 +333,7 @@ def test_the_lock_has_wheels_for_the_pi(tmp_path):
     pins = [line.split("==")[0].lower() for line in
             (REPO / "packaging/requirements.lock").read_text().splitlines()
             if line and not line.startswith("#")]
-    assert sorted(got) == sorted(pins)
+    assert sorted(got) == sorted(set(pins))  # a pin split by python_version counts once
     sdists = sorted(n for n, f in got.items() if not f.endswith(".whl"))
     assert sdists == ["docopt"]  # one file of pure Python
 

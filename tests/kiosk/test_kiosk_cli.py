@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -10,11 +11,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hubproc import HubProcess
 from kiosk_helpers import kiosk_config
 from PIL import Image
 
+from antrean.config import example_config_path
 from antrean.discovery import Browser
 from kiosk.app import main
+from kiosk.config import KioskConfig
 from kiosk.hublink import kiosk_interfaces
 from kiosk.screenshot import render_screenshot
 
@@ -86,3 +90,46 @@ def test_the_kiosk_advertises_itself_on_loopback_only(shared_hub, make_kiosk) ->
         peer = next(p for p in browser.peers() if p.name == name)
     assert (peer.role, peer.post, peer.port) == ("kiosk", "pos-contoh", 0)
     assert "127.0.0.1" in peer.addresses
+
+
+def test_the_kiosk_process_runs_and_stops_in_order_on_sigterm(shared_hub, tmp_path: Path) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[hub]\nurl = "{shared_hub.url}"\ntoken = "{shared_hub.tokens["kiosk"]}"\n'
+                   "[mdns]\nadvertise = false\n")
+    proc = subprocess.Popen([sys.executable, "-m", "antrean", "kiosk", "--config", str(cfg),
+                             "--size", "800x480"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "hub answers" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_without_a_hub_url_the_kiosk_finds_its_posts_hub_by_mdns(tmp_path, make_kiosk) -> None:
+    post = f"pos-uji-{uuid.uuid4().hex[:6]}"  # our own post: other hubs on this host differ
+    config = tmp_path / "post.toml"
+    config.write_text(example_config_path().read_text().replace('id = "pos-contoh"',
+                                                               f'id = "{post}"', 1))
+    hub = HubProcess(tmp_path / "hub", config=config, mdns=True)  # announced on 127.0.0.1
+    hub.make_tokens()
+    hub.start()
+    try:
+        cfg = KioskConfig.model_validate({
+            "hub": {"token": hub.tokens["kiosk"], "post": post, "timeout_s": 1},
+            "mdns": {"advertise": False, "interfaces": ["127.0.0.1"]}})
+        k = make_kiosk(cfg, wait_for=None)
+        k.wait_screen("start", timeout=15)
+        assert k.kiosk.client.url == hub.url
+        k.click("tile-adminduk")
+        k.wait_screen("confirm")
+        k.kiosk.close()
+        httpx.post(f"{hub.url}/api/v1/devices/status", headers=hub.headers("lead"),
+                   json={"component": "test", "ok": True, "status": "ok"})  # see wake_hub_streams
+    finally:
+        hub.stop()

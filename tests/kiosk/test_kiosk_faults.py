@@ -37,17 +37,19 @@ def printer_events(hub: Any) -> list[tuple[bool, str]]:
             if e["data"]["component"] == "printer"]
 
 
-def test_a_file_printer_whose_path_vanishes(hub_process, make_kiosk, tmp_path: Path) -> None:
+def test_a_file_printer_whose_path_vanishes(hub_process, make_kiosk, tmp_path: Path,
+                                            monkeypatch) -> None:
+    monkeypatch.setattr("kiosk.viewmodel.DISMISS_GUARD_S", 0)
     folder = tmp_path / "dev"
     folder.mkdir()
     out = folder / "lp0"
     cfg = kiosk_config(hub_process, printer={"spec": f"file:{out}", "paper": 58},
-                       staff={"pin_hash": hash_pin(PIN)}, kiosk={"confirm_s": 2})
+                       staff={"pin_hash": hash_pin(PIN)})
     k = make_kiosk(cfg, printer=None)  # built from the config, as in the field
     k.click("tile-adminduk")
     k.wait_screen("confirm")
     assert "A001" in decode(out.read_bytes()).lines
-    k.wait_screen("start", timeout=4)
+    k.click("doneButton")
 
     shutil.rmtree(folder)  # the printer's device node is gone
     k.click("tile-adminduk")
@@ -108,19 +110,19 @@ class PtyPrinter:
             self.master = -1
 
 
-def test_a_serial_printer_whose_pty_closes_mid_ticket(hub_process, make_kiosk,
-                                                      tmp_path: Path) -> None:
+def test_a_serial_printer_whose_pty_closes_mid_ticket(hub_process, make_kiosk, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    monkeypatch.setattr("kiosk.viewmodel.DISMISS_GUARD_S", 0)
     first, second = PtyPrinter(die_on_query=2), PtyPrinter()
     link = tmp_path / "ttyPRINTER"  # a udev-style stable name that follows the device
     link.symlink_to(first.path)
     printer = make_printer(f"serial:{link}:115200", 80, timeout_s=2, status_timeout_s=0.2)
     try:
-        k = make_kiosk(kiosk_config(hub_process, staff={"pin_hash": hash_pin(PIN)},
-                                    kiosk={"confirm_s": 2}), printer)
+        k = make_kiosk(kiosk_config(hub_process, staff={"pin_hash": hash_pin(PIN)}), printer)
         k.click("tile-kesehatan")
         k.wait_screen("confirm")
         assert "B001" in decode(bytes(first.received)).lines
-        k.wait_screen("start", timeout=4)
+        k.click("doneButton")
 
         k.click("tile-kesehatan")  # the pty closes while this one prints
         k.wait_screen("printer-fault")

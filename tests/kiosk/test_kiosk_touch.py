@@ -120,10 +120,11 @@ def test_waiting_counts_follow_the_hub(shared_hub, make_kiosk) -> None:
     k.wait(lambda: k.vm.services.tile("literasi")["waiting"] == before + 1, timeout=3)
 
 
-def test_english_toggle_and_back_to_indonesian_for_the_next_resident(shared_hub,
-                                                                     make_kiosk) -> None:
+def test_english_toggle_and_back_to_indonesian_for_the_next_resident(shared_hub, make_kiosk,
+                                                                     monkeypatch) -> None:
+    monkeypatch.setattr("kiosk.viewmodel.DISMISS_GUARD_S", 0)
     printer = FakePrinter()
-    k = make_kiosk(kiosk_config(shared_hub, kiosk={"confirm_s": 2}), printer)
+    k = make_kiosk(kiosk_config(shared_hub), printer)
     k.click("langButton")
     assert k.vm.lang == "en"
     assert k.vm.services.tile("kesehatan")["name"] == "Health"
@@ -132,8 +133,8 @@ def test_english_toggle_and_back_to_indonesian_for_the_next_resident(shared_hub,
     k.wait_screen("confirm")
     paper = decode(printer.printed[0])
     assert "Health" in paper.lines and "Queue number" in paper.lines
-    k.wait_screen("start", timeout=4)
-    assert k.vm.lang == "id"
+    k.click("doneButton")
+    assert k.vm.screen == "start" and k.vm.lang == "id"
 
 
 def test_staff_menu_without_a_pin_says_how_to_set_one(shared_hub, make_kiosk) -> None:

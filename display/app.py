@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["id", "en"], help="screen language (default: id)")
     p.add_argument("--size", type=_size, help="window size WxH instead of full screen")
     p.add_argument("--no-voice", action="store_true", help="show calls without speaking them")
+    p.add_argument("--wav-dir", metavar="DIR",
+                   help="also keep every spoken call as a WAV in DIR (speaks even with no "
+                        "sound device, silently, at the real pace)")
     p.add_argument("--screenshot", metavar="FILE", help="render one frame to a PNG and exit")
     p.add_argument("--screen", choices=SCENES,
                    help="with --screenshot: a built-in sample scene instead of the hub's state")
@@ -305,8 +308,14 @@ def main(argv: list[str]) -> int:
 
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] if sys.argv else "antrean"])
     size = args.size or ((1920, 1080) if args.screenshot else None)
+    player = None
+    if args.wav_dir and not args.screenshot:
+        from hardware.speech import KeepingPlayer, Player
+
+        real = Player()
+        player = KeepingPlayer(args.wav_dir, real if real.kind != "null" else None)
     display = DisplayApp(cfg, size=size, voice=not (args.no_voice or args.screenshot),
-                         advertise=False if args.screenshot else None)
+                         advertise=False if args.screenshot else None, player=player)
     try:
         if not display.start(live=not args.screen):
             return 1
@@ -317,6 +326,13 @@ def main(argv: list[str]) -> int:
         wake = QTimer(interval=250)  # lets Python run its signal handlers during exec()
         wake.timeout.connect(lambda: None)
         wake.start()
+        from antrean import sdnotify
+
+        sdnotify.ready()  # the window is up: systemd may consider the unit started
+        if (every := sdnotify.watchdog_interval()) is not None:
+            pings = QTimer(interval=int(every * 500))  # from the GUI thread: a frozen
+            pings.timeout.connect(sdnotify.watchdog)  # screen stops pinging and is restarted
+            pings.start()
         return int(app.exec())
     finally:
         display.close()

@@ -427,6 +427,34 @@ class FakePlayer:
         self._stop.set()
 
 
+class KeepingPlayer:
+    """Keeps a copy of every WAV it plays in ``folder`` (``0001.wav``, ``0002.wav`` …), then
+    plays it on ``inner`` — or, with no sound device, waits its duration so calls keep
+    their real pace. The demo and a field check use it to hear what was said afterwards."""
+
+    def __init__(self, folder: str | Path, inner: AudioPlayer | None = None) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.inner = inner
+        self.kind = f"keep+{getattr(inner, 'kind', 'silent')}"
+        self._count = 0
+        self._stop = threading.Event()
+
+    def play(self, path: Path) -> None:
+        self._count += 1
+        shutil.copyfile(path, self.folder / f"{self._count:04d}.wav")
+        if self.inner is not None:
+            self.inner.play(path)
+        else:
+            self._stop.clear()
+            self._stop.wait(wav_duration(path))
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.inner is not None:
+            self.inner.stop()
+
+
 # --- the announcer ---------------------------------------------------------------------
 
 @dataclass(frozen=True)

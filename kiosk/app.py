@@ -90,6 +90,9 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
     from .runtime import Kiosk
 
     guard_bool_refcounts()  # a kiosk runs for days: see kiosk.qtfix
+    if not cfg.hub.token:
+        log.warning("no hub token: the hub will refuse tickets; pair this kiosk with "
+                    "`antrean kiosk --pair CODE --name NAME`")
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     kiosk: Any = None
     try:

@@ -71,7 +71,7 @@ class Kiosk:
                  advertise: bool | None = None, online_poll_s: float = 15.0,
                  offline_poll_s: float = 1.0, printer_poll_s: float = 10.0) -> None:
         app = QGuiApplication.instance()
-        if app is None:
+        if not isinstance(app, QGuiApplication):
             raise RuntimeError("create the QGuiApplication before the Kiosk")
         guard_bool_refcounts()  # before the first emit; see kiosk.qtfix
         self.cfg = cfg

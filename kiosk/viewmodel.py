@@ -63,7 +63,8 @@ class KioskViewModel(QObject):
         super().__init__(parent)
         self._cfg = cfg
         self._font = font_family
-        self._lang = self._default_lang = cfg.kiosk.lang
+        self._lang: str = cfg.kiosk.lang
+        self._default_lang: str = cfg.kiosk.lang
         self._post_name = ""
         self._clock_offset = timedelta(0)
         self._tz: tzinfo | None = None
@@ -120,7 +121,8 @@ class KioskViewModel(QObject):
         return self._lang
 
     @Property("QVariantMap", notify=changed)
-    def tr(self) -> dict[str, str]:
+    def words(self) -> dict[str, str]:
+        """Every fixed text of the screens in the current language (not ``tr``: QObject has one)."""
         return STRINGS[self._lang]
 
     @Property(str, constant=True)

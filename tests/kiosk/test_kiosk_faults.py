@@ -55,7 +55,7 @@ def test_a_file_printer_whose_path_vanishes(hub_process, make_kiosk, tmp_path: P
     k.click("tile-adminduk")
     k.wait_screen("printer-fault")
     assert k.item("ticketNumber").property("text") == "A002"
-    assert "Printer bermasalah" in k.vm.tr["printerFault"]
+    assert "Printer bermasalah" in k.vm.words["printerFault"]
     assert [r["number"] for r in day_log(hub_process)] == ["A001", "A002"]  # kept at the hub
     k.wait(lambda: (False, "offline") in printer_events(hub_process))
 

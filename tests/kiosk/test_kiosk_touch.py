@@ -128,7 +128,7 @@ def test_english_toggle_and_back_to_indonesian_for_the_next_resident(shared_hub,
     k.click("langButton")
     assert k.vm.lang == "en"
     assert k.vm.services.tile("kesehatan")["name"] == "Health"
-    assert k.vm.tr["title"] == "Take a Queue Number"
+    assert k.vm.words["title"] == "Take a Queue Number"
     k.click("tile-kesehatan")
     k.wait_screen("confirm")
     paper = decode(printer.printed[0])

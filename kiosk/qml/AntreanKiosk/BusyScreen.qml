@@ -27,7 +27,7 @@ Overlay {
         Text {
             anchors.centerIn: parent
             width: parent.width - 8 * screen.u
-            text: screen.vm.tr.busy
+            text: screen.vm.words.busy
             color: Theme.ink
             font.pixelSize: 4.4 * screen.u
             font.bold: true

@@ -73,7 +73,7 @@ Rectangle {
                            : (header.height - height) / 2
         implicitWidth: (header.portrait ? 17 : 20) * header.u
         implicitHeight: 6.5 * header.u
-        text: header.vm.tr.langToggle
+        text: header.vm.words.langToggle
         tint: "white"
         filled: false
         color: pressed ? Qt.darker(Theme.header, 1.3) : Theme.header

@@ -54,7 +54,7 @@ Overlay {
         Text {
             objectName: "hubDownText"
             width: parent.width
-            text: screen.vm.tr.hubDown
+            text: screen.vm.words.hubDown
             color: Theme.ink
             font.pixelSize: 5 * screen.u
             font.bold: true
@@ -63,7 +63,7 @@ Overlay {
         }
         Text {
             width: parent.width
-            text: screen.vm.tr.hubDownSub
+            text: screen.vm.words.hubDownSub
             color: Theme.muted
             font.pixelSize: 2.8 * screen.u
             wrapMode: Text.WordWrap

@@ -15,7 +15,7 @@ Overlay {
 
         Text {
             width: parent.width
-            text: screen.vm.tr.sorry
+            text: screen.vm.words.sorry
             color: Theme.fault
             font.pixelSize: 5 * screen.u
             font.bold: true
@@ -32,7 +32,7 @@ Overlay {
         BigButton {
             u: screen.u
             anchors.horizontalCenter: parent.horizontalCenter
-            text: screen.vm.tr.ok
+            text: screen.vm.words.ok
             onClicked: screen.vm.dismiss()
         }
     }

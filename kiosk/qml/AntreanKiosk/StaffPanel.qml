@@ -22,7 +22,7 @@ Overlay {
         Text {
             id: title
             anchors { left: parent.left; top: parent.top; right: closeButton.left; margins: 2 * panel.u }
-            text: panel.vm.tr.staffTitle
+            text: panel.vm.words.staffTitle
             color: Theme.ink
             font.pixelSize: 4 * panel.u
             font.bold: true
@@ -35,7 +35,7 @@ Overlay {
             anchors { right: parent.right; top: parent.top; margins: 1.5 * panel.u }
             implicitWidth: 16 * panel.u
             implicitHeight: 6 * panel.u
-            text: panel.vm.tr.close
+            text: panel.vm.words.close
             filled: false
             onClicked: panel.staff.hide()
         }
@@ -59,7 +59,7 @@ Overlay {
             objectName: "noPinText"
             visible: !panel.staff.unlocked && !panel.staff.pinConfigured
             anchors { left: parent.left; right: parent.right; top: message.bottom; margins: 2 * panel.u }
-            text: panel.vm.tr.noPin
+            text: panel.vm.words.noPin
             color: Theme.ink
             font.pixelSize: 3 * panel.u
             wrapMode: Text.WordWrap
@@ -79,7 +79,7 @@ Overlay {
             Text {
                 id: dots
                 anchors.horizontalCenter: parent.horizontalCenter
-                text: panel.vm.tr.enterPin + "   " + "●".repeat(panel.staff.pinLength)
+                text: panel.vm.words.enterPin + "   " + "●".repeat(panel.staff.pinLength)
                 color: Theme.ink
                 font.pixelSize: 3 * panel.u
                 height: 5 * panel.u
@@ -97,7 +97,7 @@ Overlay {
                         u: panel.u
                         implicitWidth: pad.keyWidth
                         implicitHeight: pad.keyHeight
-                        text: modelData === "C" ? panel.vm.tr.clear : modelData
+                        text: modelData === "C" ? panel.vm.words.clear : modelData
                         filled: modelData === "OK"
                         onClicked: {
                             if (modelData === "OK") panel.staff.submit()
@@ -126,7 +126,7 @@ Overlay {
             Text {
                 id: recentTitle
                 anchors { top: status.bottom; topMargin: panel.u }
-                text: panel.staff.recent.length ? panel.vm.tr.recent : panel.vm.tr.noRecent
+                text: panel.staff.recent.length ? panel.vm.words.recent : panel.vm.words.noRecent
                 color: Theme.muted
                 font.pixelSize: 2.6 * panel.u
                 font.bold: true
@@ -169,7 +169,7 @@ Overlay {
                         anchors { right: parent.right; rightMargin: panel.u; verticalCenter: parent.verticalCenter }
                         implicitWidth: 22 * panel.u
                         implicitHeight: 6.5 * panel.u
-                        text: panel.vm.tr.reprint
+                        text: panel.vm.words.reprint
                         onClicked: panel.staff.reprint(parent.modelData.ticketId)
                     }
                 }

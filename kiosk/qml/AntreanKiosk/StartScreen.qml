@@ -37,7 +37,7 @@ Item {
             anchors { left: parent.left; right: parent.right; top: parent.top; margins: start.pad
                       topMargin: 1.2 * start.u }
             height: 4.6 * start.u
-            text: start.vm.tr.title
+            text: start.vm.words.title
             color: start.vm.priority ? "white" : Theme.ink
             font.pixelSize: 4.4 * start.u
             font.bold: true
@@ -49,7 +49,7 @@ Item {
             anchors { left: parent.left; right: parent.right; top: title.bottom; margins: start.pad
                       topMargin: 0.4 * start.u }
             height: 3.2 * start.u
-            text: start.vm.priority ? start.vm.priorityBanner : start.vm.tr.hint
+            text: start.vm.priority ? start.vm.priorityBanner : start.vm.words.hint
             color: start.vm.priority ? "white" : Theme.muted
             font.pixelSize: 2.8 * start.u
             font.bold: start.vm.priority !== ""
@@ -69,7 +69,7 @@ Item {
         Text {
             id: priorityTitle
             width: parent.width
-            text: start.vm.tr.priorityTitle
+            text: start.vm.words.priorityTitle
             color: Theme.ink
             font.pixelSize: 2.8 * start.u
             font.bold: true
@@ -84,7 +84,7 @@ Item {
             anchors.top: priorityTitle.bottom
             width: parent.width
             height: visible ? 4.6 * start.u : 0
-            text: start.vm.tr.priorityHint
+            text: start.vm.words.priorityHint
             color: Theme.muted
             font.pixelSize: 2.1 * start.u
             wrapMode: Text.WordWrap
@@ -162,7 +162,7 @@ Item {
                     nameHeight: tileArea.textHeight * 0.55
                     nameSize: tileArea.nameSize
                     descSize: tileArea.descSize
-                    waitingLabel: start.vm.tr.waitingLabel
+                    waitingLabel: start.vm.words.waitingLabel
                     onClicked: (serviceId) => start.vm.take(serviceId)
                 }
             }
@@ -180,7 +180,7 @@ Item {
         Text {
             anchors.fill: parent
             anchors.margins: start.u
-            text: start.vm.tr.printerBanner
+            text: start.vm.words.printerBanner
             color: "white"
             font.pixelSize: 2.8 * start.u
             font.bold: true

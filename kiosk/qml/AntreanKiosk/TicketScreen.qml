@@ -20,7 +20,7 @@ Overlay {
         Text {
             anchors.fill: parent
             anchors.margins: screen.u
-            text: screen.fault ? "⚠ " + screen.vm.tr.printerFault : "✓ " + screen.vm.tr.yourNumber
+            text: screen.fault ? "⚠ " + screen.vm.words.printerFault : "✓ " + screen.vm.words.yourNumber
             color: "white"
             font.pixelSize: (screen.fault ? 4.4 : 4) * screen.u
             font.bold: true
@@ -80,7 +80,7 @@ Overlay {
         }
         Text {
             anchors { left: parent.left; right: parent.right; top: ahead.bottom; bottom: parent.bottom }
-            text: screen.fault ? screen.vm.tr.printerFaultSub : screen.vm.tr.takeTicket
+            text: screen.fault ? screen.vm.words.printerFaultSub : screen.vm.words.takeTicket
             color: screen.fault ? Theme.fault : Theme.muted
             font.pixelSize: 2.8 * screen.u
             font.bold: screen.fault
@@ -113,7 +113,7 @@ Overlay {
             objectName: "doneButton"
             u: screen.u
             anchors.centerIn: parent
-            text: screen.vm.tr.done
+            text: screen.vm.words.done
             tint: screen.fault ? Theme.fault : Theme.ok
             onClicked: screen.vm.dismiss()
         }

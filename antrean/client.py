@@ -208,6 +208,7 @@ class EventStream:
         self.on_connection = on_connection
         self.last_seq = since
         self.connected = False
+        self.auth_failed = False  # the hub refused our token (not the same as unreachable)
         self._stop = threading.Event()
         self._ws: Any = None
         self._thread = threading.Thread(target=self._run, name="hub-events", daemon=True)
@@ -235,7 +236,7 @@ class EventStream:
                     log.exception("on_connection callback failed")
 
     def _run(self) -> None:
-        from websockets.exceptions import WebSocketException
+        from websockets.exceptions import InvalidStatus, WebSocketException
         from websockets.sync.client import connect
 
         delay = 0.2
@@ -248,12 +249,22 @@ class EventStream:
                 with connect(url, additional_headers=headers, open_timeout=3,
                              close_timeout=1, max_size=2**22) as ws:
                     self._ws = ws
+                    self.auth_failed = False
                     self._set_connected(True)
                     delay = 0.2
                     for raw in ws:
                         if self._stop.is_set():
                             break
                         self._handle(raw)
+            except InvalidStatus as exc:
+                if exc.response.status_code in (401, 403):
+                    if not self.auth_failed:
+                        log.error("the hub refused this device's token: pair it again "
+                                  "(antrean token / antrean pair)")
+                    self.auth_failed = True
+                    delay = 2.5  # retry slowly: the token may be registered meanwhile
+                else:
+                    log.debug("event stream refused: %s", exc)
             except (OSError, WebSocketException, HubError, TimeoutError) as exc:
                 log.debug("event stream dropped: %s", exc)
                 if not self.client._fixed:

@@ -6,6 +6,8 @@ Every error is JSON ``{"error": code, "message": Indonesian text, "message_en": 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -252,6 +254,7 @@ async def _event_stream(ws: WebSocket) -> None:
     since = int(raw_since)
     await ws.accept()
     queue = hub.subscribe()  # subscribe before replay: nothing falls between the two
+    watcher = asyncio.create_task(_watch_client(ws, queue))
     try:
         await ws.send_json({"type": "hello", "last_seq": hub.last_seq, "post": hub.config.post.id,
                             "api": 1, "version": __version__})
@@ -267,8 +270,9 @@ async def _event_stream(ws: WebSocket) -> None:
             sent = batch[-1]["seq"]
         while True:
             live = await queue.get()
-            if live is None:
-                await ws.close(code=1012, reason="hub restarting")
+            if live is None:  # the client left, or the hub is stopping
+                with contextlib.suppress(Exception):
+                    await ws.close(code=1012, reason="hub restarting")
                 return
             if live["seq"] <= sent:
                 continue
@@ -277,7 +281,20 @@ async def _event_stream(ws: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
         pass
     finally:
+        watcher.cancel()
         hub.unsubscribe(queue)
+
+
+async def _watch_client(ws: WebSocket, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
+    """Wake the sender when the client goes away (or the server shuts its connections):
+    a stream that only sends would otherwise wait for the next event to notice."""
+    try:
+        while (await ws.receive())["type"] != "websocket.disconnect":
+            pass
+    except Exception:  # noqa: S110 - any failure here means the connection is gone
+        pass
+    with contextlib.suppress(asyncio.QueueFull):
+        queue.put_nowait(None)
 
 
 def create_app(hub: Hub) -> FastAPI:

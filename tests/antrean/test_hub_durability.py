@@ -72,3 +72,18 @@ def test_restart_keeps_the_queue_and_counters(hub_process):
     (c2,) = [c for c in q["counters"] if c["number"] == 2]
     assert c2["state"] == "serving" and c2["ticket"]["id"] == ids[0]
     assert httpx.post(f"{hub_process.url}{API}/counters/2/next", headers=h).json()["id"] == ids[1]
+
+
+def test_sigterm_with_a_live_event_stream_stops_cleanly(hub_process):
+    import signal
+
+    from websockets.sync.client import connect
+
+    url = hub_process.url.replace("http", "ws") + f"{API}/events?since=0"
+    with connect(url, additional_headers=hub_process.headers("display")) as ws:
+        ws.recv(timeout=5)  # hello
+        assert hub_process.proc is not None
+        hub_process.proc.send_signal(signal.SIGTERM)
+        assert hub_process.proc.wait(timeout=10) == 0
+    log = hub_process.log_path.read_text()
+    assert "Traceback" not in log and "graceful shutdown exceeded" not in log

@@ -129,3 +129,14 @@ def test_pairing_with_a_one_time_code(hub_process):
     assert token
     lead.close()
     dev.close()
+
+
+def test_a_refused_token_is_told_apart_from_an_unreachable_hub(hub_process):
+    stream = HubClient(hub_process.url, "not-a-token").events(lambda ev: None)
+    try:
+        deadline = time.monotonic() + 5
+        while not stream.auth_failed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stream.auth_failed and not stream.connected
+    finally:
+        stream.close()

@@ -84,6 +84,8 @@ def test_sigterm_with_a_live_event_stream_stops_cleanly(hub_process):
         ws.recv(timeout=5)  # hello
         assert hub_process.proc is not None
         hub_process.proc.send_signal(signal.SIGTERM)
-        assert hub_process.proc.wait(timeout=10) == 0
+        # uvicorn re-raises the SIGTERM it handled after its clean shutdown (systemd counts
+        # death by SIGTERM as a clean stop)
+        assert hub_process.proc.wait(timeout=10) in (0, -signal.SIGTERM)
     log = hub_process.log_path.read_text()
     assert "Traceback" not in log and "graceful shutdown exceeded" not in log

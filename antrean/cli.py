@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--role", action="append", choices=["kiosk", "counter", "display", "lead"],
                     help="roles the code may pair (default: kiosk, counter, display)")
 
+    j = sub.add_parser("join", help="pair this device with the hub using a one-time code")
+    j.add_argument("--code", required=True, help="the code the hub shows (antrean pair)")
+    j.add_argument("--role", required=True, choices=["kiosk", "counter", "display"])
+    j.add_argument("--name", required=True, help='this device\'s name, e.g. "Loket 3"')
+    j.add_argument("--hub", help="hub URL (default: found by mDNS)")
+    j.add_argument("--post", help="post id to look for (default: any)")
+
     e = sub.add_parser("export", help="write a day's wait-time log (works with the hub stopped)")
     e.add_argument("--data", required=True)
     e.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD (default: today)")
@@ -134,6 +141,22 @@ def _cmd_pair(args: argparse.Namespace) -> int:
         st.close()
     print("# kode pemasangan / pairing code (2 menit, 5 percobaan)", file=sys.stderr)
     print(code)
+    return 0
+
+
+def _cmd_join(args: argparse.Namespace) -> int:
+    from .client import HubClient, HubError
+
+    try:
+        with HubClient(args.hub, post=args.post) as client:
+            token = client.pair(args.code, args.role, args.name)
+            post = client.health()["post"]
+    except HubError as exc:
+        print(f"antrean join: {exc.message} ({exc.message_en})", file=sys.stderr)
+        return 1
+    print(f"# {args.name} terpasang ke {post['name']}. Simpan token ini di [hub] pada "
+          f"/etc/antrean/{args.role}.toml / paired: put this token in the config", file=sys.stderr)
+    print(f'token = "{token}"')
     return 0
 
 
@@ -241,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("alembic", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     handlers = {"hub": _cmd_hub, "token": _cmd_token, "pair": _cmd_pair, "export": _cmd_export,
-                "demo": _cmd_demo, "announce": _cmd_announce, "setup": _cmd_setup}
+                "demo": _cmd_demo, "join": _cmd_join, "announce": _cmd_announce, "setup": _cmd_setup}
     return handlers[args.cmd](args)
 
 

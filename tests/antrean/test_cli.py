@@ -144,3 +144,19 @@ def test_a_fresh_hub_shows_a_pairing_code_that_pairs_the_first_device(tmp_path):
         dev.close()
     finally:
         hub.stop()
+
+
+def test_join_pairs_a_device_and_prints_its_token(hub_process):
+    code = httpx.post(f"{hub_process.url}{API}/pair/codes",
+                      headers=hub_process.headers("lead")).json()["code"]
+    res = run("join", "--code", code, "--role", "counter", "--name", "Loket 9",
+              "--hub", hub_process.url)
+    line = res.stdout.strip().splitlines()[-1]
+    assert line.startswith('token = "')
+    token = line.split('"')[1]
+    r = httpx.post(f"{hub_process.url}{API}/counters/9/pause",
+                   headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
+    bad = run("join", "--code", "000000", "--role", "counter", "--name", "x", "--hub",
+              hub_process.url, check=False)
+    assert bad.returncode == 1 and "antrean join:" in bad.stderr

@@ -14,8 +14,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from antrean.client import EventStream, HubClient, HubError, HubUnreachable
 
-from .qtfix import emit
-
 __all__ = ["HubLink", "error_info"]
 
 log = logging.getLogger(__name__)
@@ -59,9 +57,9 @@ class _Worker(QObject):
             services = self.client.services()
             queue = self.client.queue()
         except Exception as exc:  # noqa: BLE001 - any failure is "not connected", shown
-            emit(self.failed, "connect", error_info(exc))
+            self.failed.emit("connect", error_info(exc))
             return
-        emit(self.hello, {"health": health, "services": services, "queue": queue,
+        self.hello.emit({"health": health, "services": services, "queue": queue,
                          "url": self.client.url})
         since = max(0, int(queue.get("last_seq", 0)) - LOOKBACK_EVENTS)
         if self.stream is not None and not self.stream.connected:
@@ -71,8 +69,8 @@ class _Worker(QObject):
             self.stream.close()
             self.stream = None
         if self.stream is None:
-            self.stream = self.client.events(lambda ev: emit(self.hub_event, ev), since=since,
-                                             on_connection=lambda up: emit(self.stream_up, up))
+            self.stream = self.client.events(self.hub_event.emit, since=since,
+                                             on_connection=self.stream_up.emit)
 
     @Slot()
     def refresh(self) -> None:
@@ -80,9 +78,9 @@ class _Worker(QObject):
             self.connect_hub()
             return
         try:
-            emit(self.queue_loaded, self.client.queue())
+            self.queue_loaded.emit(self.client.queue())
         except Exception as exc:  # noqa: BLE001
-            emit(self.failed, "refresh", error_info(exc))
+            self.failed.emit("refresh", error_info(exc))
 
     @Slot(str, object)
     def act(self, action: str, args: dict[str, Any]) -> None:
@@ -102,9 +100,9 @@ class _Worker(QObject):
             }
             result = calls[action]()
         except Exception as exc:  # noqa: BLE001
-            emit(self.failed, action, error_info(exc))
+            self.failed.emit(action, error_info(exc))
             return
-        emit(self.done, action, result)
+        self.done.emit(action, result)
 
     def close(self) -> None:
         """Called from the GUI thread once the worker thread has stopped."""
@@ -147,15 +145,15 @@ class HubLink(QObject):
 
     def connect_hub(self) -> None:
         """Read health, services and the queue, then start the event stream (once)."""
-        emit(self._connect)
+        self._connect.emit()
 
     def refresh(self) -> None:
         """Read ``/queue`` again."""
-        emit(self._refresh)
+        self._refresh.emit()
 
     def act(self, action: str, args: dict[str, Any]) -> None:
         """Send one clerk action; ``done`` or ``failed`` follows."""
-        emit(self._act, action, args)
+        self._act.emit(action, args)
 
     def close(self) -> None:
         """Stop the worker thread, then the stream and the client; safe twice."""

@@ -16,8 +16,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from antrean.discovery import Advertiser, Browser
 
-from .qtfix import emit
-
 __all__ = ["LanLink"]
 
 log = logging.getLogger(__name__)
@@ -40,17 +38,17 @@ class _Worker(QObject):
         try:
             self.browser = Browser(post=p["post"], roles=["counter"],
                                    interfaces=p["interfaces"])
-            self.browser.on_change(lambda peers: emit(self.peers_changed, peers))
+            self.browser.on_change(self.peers_changed.emit)
             self.browser.start()
             if p["advertise"]:
                 self.advertiser = Advertiser("counter", p["post"], p["name"], NO_PORT,
                                              interfaces=p["interfaces"], address=p["address"])
                 self.advertiser.start()
-                emit(self.advertised, self.advertiser.instance)
+                self.advertised.emit(self.advertiser.instance)
         except Exception:  # noqa: BLE001 - without mDNS the counter still works
             log.exception("mDNS could not start; other counters will not be seen")
         if self.browser is not None:
-            emit(self.peers_changed, self.browser.peers())
+            self.peers_changed.emit(self.browser.peers())
 
     @Slot(object)
     def update(self, txt: dict[str, Any]) -> None:
@@ -96,13 +94,13 @@ class LanLink(QObject):
         if self.started:
             return
         self.started = True
-        emit(self._start, {"post": post, "name": name, "advertise": advertise,
+        self._start.emit({"post": post, "name": name, "advertise": advertise,
                           "interfaces": list(interfaces) if interfaces is not None else None,
                           "address": address})
 
     def announce(self, number: int | None, since_ms: int | None) -> None:
         """Announce (or with ``None``, withdraw) this counter's number."""
-        emit(self._update, {"counter": number, "since": since_ms})
+        self._update.emit({"counter": number, "since": since_ms})
 
     def close(self) -> None:
         """Withdraw the advertisement (goodbye packets) and stop browsing; safe twice."""

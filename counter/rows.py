@@ -20,8 +20,6 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from .qtfix import emit
-
 __all__ = ["RowsModel"]
 
 _FIRST_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -69,4 +67,4 @@ class RowsModel(QAbstractListModel):
             self._rows[i] = new
             roles = [_FIRST_ROLE + n for n, k in enumerate(self._keys) if old[k] != new[k]]
             idx = self.index(i, 0)
-            emit(self.dataChanged, idx, idx, roles)
+            self.dataChanged.emit(idx, idx, roles)

@@ -25,7 +25,7 @@ from .desk import Desk
 from .hublink import HubLink
 from .keys import action_for_key, digit_for_key, is_cancel_key, is_confirm_key
 from .lan import LanLink
-from .qtfix import emit
+from .qtfix import guard_refcounts
 from .rows import RowsModel
 from .texts import text
 
@@ -36,7 +36,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 log = logging.getLogger(__name__)
 
-REFRESH_UP_MS = 5000  # /queue poll while connected (events trigger reads in between)
+REFRESH_UP_MS = 3000  # /queue poll while connected: also how soon a dead hub is noticed
 REFRESH_DOWN_MS = 1500  # probe while the hub is down
 RECONNECT_MS = 2000  # retry the first contact
 
@@ -74,6 +74,7 @@ class CounterViewModel(QObject):
     viewChanged = Signal()
 
     def __init__(self, options: Options | None = None, parent: QObject | None = None) -> None:
+        guard_refcounts()  # before the first emit: see counter.qtfix
         super().__init__(parent)
         self.opts = options or Options(url=None, token="", mdns=False)
         o = self.opts
@@ -162,7 +163,7 @@ class CounterViewModel(QObject):
         m["free"].set_rows([{"number": n} for n in full["chooser"]["free"]])
         if view != self._view:
             self._view = view
-            emit(self.viewChanged)
+            self.viewChanged.emit()
         return full
 
     def render_now(self) -> dict[str, Any]:

@@ -111,8 +111,8 @@ def test_hub_killed_shows_the_banner_and_restarted_comes_back(hub, make_vm, qtbo
     issue(hub, "adminduk")
     vm = make_vm(hub, number=1)
 
-    hub.kill()
-    qtbot.waitUntil(lambda: vm.desk.hub_up is False, timeout=5000)
+    hub.kill()  # the event stream may not even be up yet: the /queue poll notices then
+    qtbot.waitUntil(lambda: vm.desk.hub_up is False, timeout=10000)
     view = vm.render_now()
     assert view["hubDown"] and view["hubDownText"] == "Hub tidak terhubung"
     assert not view["nextEnabled"]

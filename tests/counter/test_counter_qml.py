@@ -109,7 +109,7 @@ def test_screenshots_of_the_four_states(hub, make_vm, window, qtbot):
     _shoot(win, "alert", qtbot)
 
     hub.kill()
-    qtbot.waitUntil(lambda: bool(item(win, "hubDownBanner").property("visible")), timeout=5000)
+    qtbot.waitUntil(lambda: bool(item(win, "hubDownBanner").property("visible")), timeout=10000)
     vm.press("recall")
     vm.render_now()
     assert "TIDAK dikirim" in item(win, "notice").property("text")

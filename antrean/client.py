@@ -43,8 +43,6 @@ class HubClient:
     def __init__(self, url: str | None = None, token: str | None = None, *,
                  post: str | None = None, timeout: float = 5.0,
                  interfaces: Sequence[str] | None = None) -> None:
-        if url is None and post is None and interfaces is None:
-            pass  # discovery of any post's hub: fine on a LAN with one post
         self._url = url.rstrip("/") if url else None
         self.token = token
         self.post = post
@@ -66,15 +64,18 @@ class HubClient:
     def _locate(self, timeout: float = 3.0) -> str:
         from .discovery import Browser
 
-        if self._browser is None:
-            self._browser = Browser(post=self.post, roles=["hub"],
-                                    interfaces=self.interfaces).start()
-        peer = self._browser.wait_for("hub", timeout=timeout)
-        if peer is None:
-            raise HubUnreachable("no hub found by mDNS")
-        self._url = peer.url
-        self.post = self.post or peer.post
-        return self._url
+        with self._lock:  # the app's worker and the event stream may both look at once
+            if self._url is not None:
+                return self._url
+            if self._browser is None:
+                self._browser = Browser(post=self.post, roles=["hub"],
+                                        interfaces=self.interfaces).start()
+            peer = self._browser.wait_for("hub", timeout=timeout)
+            if peer is None:
+                raise HubUnreachable("no hub found by mDNS")
+            self._url = peer.url
+            self.post = self.post or peer.post
+            return self._url
 
     @property
     def url(self) -> str:
@@ -84,9 +85,10 @@ class HubClient:
 
     def close(self) -> None:
         self._http.close()
-        if self._browser is not None:
-            self._browser.close()
-            self._browser = None
+        with self._lock:
+            if self._browser is not None:
+                self._browser.close()
+                self._browser = None
 
     def __enter__(self) -> HubClient:
         return self

@@ -37,6 +37,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 __all__ = ["notify", "ready", "watchdog", "stopping", "status", "watchdog_interval",
            "watchdog_loop", "WatchdogThread"]
@@ -91,14 +92,17 @@ def status(message: str) -> bool:
 def watchdog_interval() -> float | None:
     """systemd's watchdog timeout for this process in seconds, or None if there is none.
 
-    From ``$WATCHDOG_USEC``; ignored when ``$WATCHDOG_PID`` names another process (a
-    child that inherited the environment is not the one systemd watches). Ping at half of it.
+    From ``$WATCHDOG_USEC``; ignored when ``$WATCHDOG_PID`` names a process that is neither
+    this one nor its parent (a grandchild that inherited the environment is not the one
+    systemd watches). The parent counts because the UI units run the app under ``cage``:
+    systemd watches cage, and the app is the one that knows whether the screen is alive
+    (the units set ``NotifyAccess=all``). Ping at half of it.
     """
     usec = os.environ.get("WATCHDOG_USEC", "")
     pid = os.environ.get("WATCHDOG_PID", "")
     if not usec.isdigit() or int(usec) == 0:
         return None
-    if pid and pid.isdigit() and int(pid) != os.getpid():
+    if pid and pid.isdigit() and int(pid) not in (os.getpid(), os.getppid()):
         return None
     return int(usec) / 1_000_000
 
@@ -165,3 +169,19 @@ def _healthy(check: Callable[[], bool]) -> bool:
         log.exception("watchdog health check failed; not pinging")
         return False
 
+
+
+def start_gui_watchdog(timer_cls: Any) -> Any:
+    """For a Qt app whose window is up: ``READY=1`` now, then ``WATCHDOG=1`` from the GUI
+    thread every half watchdog interval, so a frozen screen stops pinging and systemd
+    restarts it. ``timer_cls`` is ``QTimer`` (passed in: this module imports no Qt). Returns
+    the timer (keep a reference), or None outside systemd's watchdog."""
+    ready()
+    every = watchdog_interval()
+    if every is None:
+        return None
+    timer = timer_cls()
+    timer.setInterval(int(every * 500))
+    timer.timeout.connect(watchdog)
+    timer.start()
+    return timer

@@ -186,6 +186,10 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
             vm.start()
         if args.screenshot:
             _screenshot_when_ready(app, vm, win, args.screenshot, bool(args.screen))
+        else:
+            from antrean import sdnotify
+
+            pings = sdnotify.start_gui_watchdog(QTimer)  # noqa: F841 - kept while running
         return int(app.exec())
     finally:
         vm.close()

@@ -328,11 +328,7 @@ def main(argv: list[str]) -> int:
         wake.start()
         from antrean import sdnotify
 
-        sdnotify.ready()  # the window is up: systemd may consider the unit started
-        if (every := sdnotify.watchdog_interval()) is not None:
-            pings = QTimer(interval=int(every * 500))  # from the GUI thread: a frozen
-            pings.timeout.connect(sdnotify.watchdog)  # screen stops pinging and is restarted
-            pings.start()
+        pings = sdnotify.start_gui_watchdog(QTimer)  # noqa: F841 - kept alive while we run
         return int(app.exec())
     finally:
         display.close()

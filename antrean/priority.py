@@ -53,7 +53,8 @@ def _age_key(t: Candidate) -> tuple[datetime, int]:
 def rank_key(t: Candidate, now: datetime, policy: Policy) -> tuple[int, int, datetime, int]:
     """Sort key for "who is ahead of whom", ignoring the burst limit (for positions)."""
     overdue = now - t.issued_at > policy.max_wait
-    return (0 if overdue else 1, 0 if t.is_priority else 1, t.issued_at, t.arrival)
+    # Overdue tickets go oldest first regardless of class (rule 1): class only ranks the rest.
+    return (0 if overdue else 1, 0 if overdue or t.is_priority else 1, t.issued_at, t.arrival)
 
 
 def choose_next(

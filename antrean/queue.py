@@ -210,10 +210,12 @@ class QueueState:
         """
         for s in services or ():
             self._service(s)
+        new = n not in self.counters  # first contact: log it, or replay would not know it
         c = self.counter(n)
         events: list[Event] = []
         want = tuple(services) if services else None
-        if c.state is CounterState.PAUSED or want != c.services or (device and device != c.device):
+        if new or c.state is CounterState.PAUSED or want != c.services or (
+                device and device != c.device):
             events += self._emit(
                 [self._counter_event(n, now, CounterState.IDLE if c.ticket_id is None else c.state,
                                      want, device)]
@@ -272,9 +274,9 @@ class QueueState:
         return c, self._emit([self._counter_event(n, now, CounterState.PAUSED, c.services, device)])
 
     def resume(self, n: int, now: datetime, device: str | None = None) -> tuple[Counter, list[Event]]:
-        c = self.counter(n)
-        if c.state is not CounterState.PAUSED:
-            return c, []
+        c = self.counters.get(n)  # no event, no new counter: replay must rebuild the same set
+        if c is None or c.state is not CounterState.PAUSED:
+            return c or Counter(number=n), []
         return c, self._emit([self._counter_event(n, now, CounterState.IDLE, c.services, device)])
 
     def cancel(self, ticket_id: str, now: datetime, by: str | None = None) -> tuple[Ticket, list[Event]]:
@@ -457,9 +459,8 @@ class QueueState:
         if t.state is not TicketState.WAITING:
             return None
         queue = self.waiting.get(t.service, {})
-        if not t.is_priority and next(reversed(queue), None) == t.id and \
-                now - t.issued_at <= self.policy.max_wait:
-            return len(queue) - 1  # the newest regular ticket: everyone is ahead
+        # No shortcut by index order: a transferred ticket is appended to the index but
+        # keeps its issue time, so the last one in the index is not always the newest.
         mine = rank_key(t, now, self.policy)  # type: ignore[arg-type]
         return sum(
             1 for other in queue

@@ -459,8 +459,13 @@ class QueueState:
         if t.state is not TicketState.WAITING:
             return None
         queue = self.waiting.get(t.service, {})
-        # No shortcut by index order: a transferred ticket is appended to the index but
-        # keeps its issue time, so the last one in the index is not always the newest.
+        # The ticket issued last of all (the kiosk's answer, the hot path): if regular and
+        # not overdue, every other waiting ticket of its service ranks ahead of it — each was
+        # issued no later and arrived earlier. (Index order is no guide: a transferred ticket
+        # is appended but keeps its issue time.)
+        if (t.arrival == self._arrivals and not t.is_priority
+                and now - t.issued_at <= self.policy.max_wait):
+            return len(queue) - 1
         mine = rank_key(t, now, self.policy)  # type: ignore[arg-type]
         return sum(
             1 for other in queue

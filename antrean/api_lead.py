@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from .auth import Device
+from .daylog import LiveDay
 from .hub import Hub
 from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
-from .stats import day_stats
+from .stats import day_stats, stats_from_rows
 
 __all__ = ["build_lead_router"]
 
@@ -49,9 +50,31 @@ def _day(hub: Hub, d: date | None) -> str:
     return (d or hub.now().astimezone(hub.tz).date()).isoformat()
 
 
-def full_stats(hub: Hub, day: str) -> dict[str, Any]:
-    """The day's indicators: the ticket log's figures plus complaints and corrections."""
-    return {**day_stats(hub.storage, hub.config, day), **day_extras(hub, day)}
+def full_stats(hub: Hub, day: str, live: LiveDay | None = None) -> dict[str, Any]:
+    """The day's indicators: the ticket log's figures plus complaints and corrections.
+
+    Today's come from the rows the hub keeps up to date (``live``); other days from the log.
+    """
+    base = (stats_from_rows(live.rows(), hub.config, day) if live is not None and live.day == day
+            else day_stats(hub.storage, hub.config, day))
+    return {**base, **day_extras(hub, day)}
+
+
+def live_day(hub: Hub) -> LiveDay:
+    """Today's live rows, built on first use (on the event loop, so no event slips between
+    the read of the log and the subscription) and rebuilt when the post's day turns."""
+    today = hub.state.day_of(hub.now())
+    live = hub.live_day
+    if live is None or live.day != today:
+        if live is None:
+            def follow(wire: list[dict[str, Any]]) -> None:
+                if hub.live_day is not None:
+                    for w in wire:
+                        hub.live_day.apply(w)
+
+            hub.add_listener(follow)
+        live = hub.live_day = LiveDay(hub.storage, today)
+    return live
 
 
 def build_lead_router(require: Any) -> APIRouter:
@@ -62,13 +85,13 @@ def build_lead_router(require: Any) -> APIRouter:
     async def stats(request: Request, _dev: Annotated[Device, lead],
                     date_: Day = None) -> dict[str, Any]:
         hub = _hub(request)
-        return await run_in_threadpool(full_stats, hub, _day(hub, date_))
+        return await run_in_threadpool(full_stats, hub, _day(hub, date_), live_day(hub))
 
     @r.get("/public/stats")
     async def public_stats(request: Request, date_: Day = None) -> dict[str, Any]:
         """Aggregates only (no ticket, device or complaint text): fit to publish."""
         hub = _hub(request)
-        st = await run_in_threadpool(full_stats, hub, _day(hub, date_))
+        st = await run_in_threadpool(full_stats, hub, _day(hub, date_), live_day(hub))
         st["complaints"] = {"count": st["complaints"]["count"]}
         return st
 

@@ -21,6 +21,7 @@ from . import __version__
 from .auth import Device, hash_token
 from .clock import Clock, SystemClock
 from .config import PostConfig
+from .daylog import LiveDay
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
 from .storage import Storage
@@ -49,6 +50,7 @@ class Hub:
         self._devices: dict[str, Device] = {}
         self._listeners: list[Callable[[list[dict[str, Any]]], None]] = []
         self.alerts: dict[str, int] = {}  # service id -> limit_s, while a surge alert stands
+        self.live_day: LiveDay | None = None  # today's log rows, kept by the stats routes
         self.reload()
 
     # ----- lifecycle -------------------------------------------------------------------

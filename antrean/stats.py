@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from statistics import fmean, median
+from statistics import fmean
 from typing import Any
 
 from .config import PostConfig
@@ -15,16 +15,15 @@ from .storage import Storage
 __all__ = ["day_stats", "stats_from_rows", "wait_summary"]
 
 
-def _p90(values: Sequence[float]) -> float:
-    s = sorted(values)
-    return s[max(0, math.ceil(0.9 * len(s)) - 1)]  # nearest-rank
-
-
 def wait_summary(waits: Sequence[float]) -> dict[str, Any]:
+    """Count, mean, median, p90 (nearest rank) and max of some waits, sorted once."""
     if not waits:
         return {"count": 0, "avg_s": None, "median_s": None, "p90_s": None, "max_s": None}
-    return {"count": len(waits), "avg_s": round(fmean(waits), 1), "median_s": median(waits),
-            "p90_s": _p90(waits), "max_s": max(waits)}
+    s = sorted(waits)
+    n = len(s)
+    mid = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    return {"count": n, "avg_s": round(fmean(s), 1), "median_s": mid,
+            "p90_s": s[max(0, math.ceil(0.9 * n) - 1)], "max_s": s[-1]}
 
 
 def _waits(rows: Sequence[LogRow], priority: bool | None = None) -> dict[str, Any]:

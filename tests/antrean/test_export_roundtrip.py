@@ -120,3 +120,37 @@ def test_xlsx_reads_back_with_real_types_and_matches_the_stats(day):
     ind = {r[0]: r[1] for r in wb["Indikator"].iter_rows(values_only=True)}
     assert ind["Warga terlayani / Served"] == stats["served"]
     assert ws.column_dimensions["D"].width >= 18
+
+
+def test_live_rows_from_events_equal_the_rows_replayed_from_the_log(tmp_path):
+    from antrean.api_lead import live_day
+    from antrean.stats import stats_from_rows
+
+    clock = FixedClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    hub = Hub(load_post_config(), tmp_path, clock)
+    try:
+        hub.issue("adminduk", None, str(uuid.uuid4()), "Kios 1")  # before the live view
+        live = live_day(hub)
+        for i in range(12):
+            clock.advance(seconds=50)
+            hub.issue(["adminduk", "kesehatan"][i % 2], "disabled" if i % 4 == 0 else None,
+                      str(uuid.uuid4()), "Kios 1")
+        clock.advance(minutes=3)
+        a, _ = hub.call_next(1, None, "Loket 1")
+        hub.recall(1)
+        hub.finish(1, "served")
+        hub.rate(a["number"], 3, "Kios 1")
+        b, _ = hub.call_next(2, None, "Loket 2")
+        hub.transfer(2, "bansos")
+        hub.call_next(2, ["bansos"], "Loket 2")
+        clock.advance(minutes=4)
+        hub.finish(2, "no_show")
+        hub.correct(a["id"], "no_show", "salah tekan", "Ketua")
+        waiting = next(t for t in hub.state.tickets.values() if t.state.value == "waiting")
+        hub.cancel(waiting.id, "Kios 1")
+        from_log = day_stats(hub.storage, hub.config, DAY)
+        from_live = stats_from_rows(live.rows(), hub.config, DAY)
+        assert from_live == from_log
+        assert from_log["issued"] == 13 and from_log["cancelled"] == 1
+    finally:
+        hub.close()

@@ -160,3 +160,20 @@ def test_join_pairs_a_device_and_prints_its_token(hub_process):
     bad = run("join", "--code", "000000", "--role", "counter", "--name", "x", "--hub",
               hub_process.url, check=False)
     assert bad.returncode == 1 and "antrean join:" in bad.stderr
+
+
+def test_announce_writes_the_call_as_a_wav_and_prints_the_sentence(tmp_path):
+    import array
+    import math
+    import wave
+
+    out = tmp_path / "call.wav"
+    res = run("announce", "B120", "12", "--wav", str(out))
+    assert res.stdout.strip() == "Nomor antrean B seratus dua puluh, silakan menuju loket dua belas."
+    with wave.open(str(out)) as w:
+        seconds = w.getnframes() / w.getframerate()
+        samples = array.array("h", w.readframes(w.getnframes()))
+    assert 3.0 < seconds < 10.0
+    assert math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768 > 0.02
+    bad = run("announce", "12B", "3", "--wav", str(out), check=False)
+    assert bad.returncode == 2 and "antrean announce:" in bad.stderr

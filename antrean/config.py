@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -24,6 +24,10 @@ __all__ = [
     "ServiceConfig",
     "ServiceStandard",
     "load_post_config",
+    "format_errors",
+    "validate_model",
+    "parse_toml_model",
+    "load_toml_model",
     "example_config_path",
     "PRIORITY_CATEGORIES",
 ]
@@ -31,6 +35,9 @@ __all__ = [
 
 class ConfigError(Exception):
     """The configuration file cannot be used; the message names the key."""
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Model(BaseModel):
@@ -153,33 +160,52 @@ def example_config_path() -> Path:
     return Path(str(resources.files("antrean") / "data" / "example_post.toml"))
 
 
-def _format_errors(exc: ValidationError) -> str:
+def format_errors(exc: ValidationError) -> str:
+    """pydantic's errors as ``section.key: problem`` (``unknown key`` for extra keys)."""
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(str(p) for p in err["loc"]) or "(top)"
         if err["type"] == "extra_forbidden":
             lines.append(f"{loc}: unknown key")
         else:
-            lines.append(f"{loc or '(top)'}: {err['msg']}")
+            lines.append(f"{loc}: {err['msg']}")
     return "; ".join(lines)
 
 
-def parse_post_config(text: str, source: str = "<config>") -> PostConfig:
+def validate_model(model: type[M], data: dict[str, Any], source: str,
+                   error: type[Exception] = ConfigError) -> M:
+    """``model`` from parsed data; a bad key raises ``error`` naming ``section.key``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(f"{source}: {format_errors(exc)}") from exc
+
+
+def parse_toml_model(model: type[M], text: str, source: str = "<config>",
+                     error: type[Exception] = ConfigError) -> M:
+    """Every device's config: TOML text validated into a frozen model."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+        raise error(f"{source}: not valid TOML: {exc}") from exc
+    return validate_model(model, data, source, error)
+
+
+def load_toml_model(model: type[M], path: str | Path,
+                    error: type[Exception] = ConfigError) -> M:
+    """Read ``path`` and validate it into ``model`` (errors name the file and the key)."""
+    p = Path(path)
     try:
-        return PostConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{source}: {_format_errors(exc)}") from exc
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{p}: cannot read config: {exc.strerror}") from exc
+    return parse_toml_model(model, text, str(p), error)
+
+
+def parse_post_config(text: str, source: str = "<config>") -> PostConfig:
+    return parse_toml_model(PostConfig, text, source)
 
 
 def load_post_config(path: str | Path | None = None) -> PostConfig:
     """Read and validate a post config; ``None`` loads the packaged example post."""
-    p = Path(path) if path is not None else example_config_path()
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read config: {exc.strerror}") from exc
-    return parse_post_config(text, str(p))
+    return load_toml_model(PostConfig, path if path is not None else example_config_path())

@@ -5,7 +5,8 @@ The kiosk only sees :class:`TicketPrinter` (``print_ticket`` / ``status`` / ``cl
 ``fake`` or ``fake:DIR`` · ``file:PATH`` · ``serial:PORT[:BAUD]`` · ``usb:VID:PID`` (hex) ·
 ``network:HOST[:PORT]``.
 
-A ticket is laid out once into ESC/POS bytes (:func:`build_ticket_bytes`) and sent in one
+A ticket is laid out once into ESC/POS bytes (:func:`build_ticket_bytes`, in
+:mod:`hardware.ticket_layout`) and sent in one
 write, so a fault rarely leaves half a ticket. A fault raises :class:`PrinterError` and drops
 the connection; the next ticket opens the device again, so a printer that comes back is used
 without restarting the kiosk.
@@ -16,19 +17,28 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tempfile
-import textwrap
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .ticket_layout import (
+    DEFAULT_FOOTER,
+    PAPERS,
+    PrintableTicket,
+    _escpos_env,
+    _Paper,
+    build_ticket_bytes,
+    format_wait,
+)
+
+# The printer's public face includes the layout it prints (kept importable from here).
+__all__ = ["DEFAULT_FOOTER", "EscposPrinter", "FakePrinter", "PrintableTicket", "PrinterError",
+           "PrinterStatus", "TicketPrinter", "build_ticket_bytes", "format_wait", "make_printer"]
+
 log = logging.getLogger(__name__)
 
-DEFAULT_FOOTER = "Terima kasih. Mohon menunggu panggilan."
 KINDS = frozenset({"offline", "paper_out", "timeout", "error"})
 _MESSAGES = {
     "ok": "Printer siap",
@@ -40,51 +50,6 @@ _MESSAGES = {
     "unknown": "Status printer tidak diketahui",
     "busy": "Printer sedang mencetak",
 }
-_LABELS = {
-    "id": {"number": "Nomor Antrean", "ahead": "Orang di depan Anda", "priority": "Prioritas",
-           "wait": "Perkiraan waktu tunggu", "about": "+/-", "min": "menit", "hour": "jam",
-           "under": "kurang dari 1 menit", "footer": DEFAULT_FOOTER},
-    "en": {"number": "Queue number", "ahead": "People ahead of you", "priority": "Priority",
-           "wait": "Estimated wait", "about": "about", "min": "min", "hour": "h",
-           "under": "under 1 min", "footer": "Thank you. Please wait for your number."},
-}
-
-
-@dataclass(frozen=True)
-class _Paper:
-    profile: str  # an escpos profile whose media width matches, so qr(center=True) centres
-    columns: int  # font A characters per line
-    dots: int
-    number_size: int  # GS ! multiplier for the ticket number
-    qr_box: int  # dots per QR module
-
-
-# POS-5890 is the generic Chinese 58 mm profile; TM-T20II the common 80 mm one.
-PAPERS = {58: _Paper("POS-5890", 32, 384, 5, 6), 80: _Paper("TM-T20II", 48, 576, 6, 8)}
-
-
-@dataclass(frozen=True)
-class PrintableTicket:
-    """Everything printed on one ticket. ``issued_at`` is tz-aware, in the post's time zone."""
-
-    ticket_id: str
-    number: str
-    service_name: str
-    post_name: str
-    issued_at: datetime
-    people_ahead: int
-    estimated_wait_s: int | None
-    priority_label: str | None
-    footer: str = DEFAULT_FOOTER
-    lang: str = "id"
-
-    def __post_init__(self) -> None:
-        if self.issued_at.tzinfo is None:
-            raise ValueError("PrintableTicket.issued_at must be timezone-aware")
-        if self.lang not in _LABELS:
-            raise ValueError(f"PrintableTicket.lang must be one of {sorted(_LABELS)}")
-
-
 @dataclass(frozen=True)
 class PrinterStatus:
     """``kind``: ok, paper_low, unknown (device cannot tell), busy, offline, paper_out, ..."""
@@ -117,101 +82,6 @@ class TicketPrinter(Protocol):
 
     def close(self) -> None:
         """Release the device; safe to call twice."""
-
-
-# ---------------------------------------------------------------- layout
-
-_ASCII_MAP = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
-                            "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u00b1": "+/-",
-                            "\u00a0": " ", "\u2022": "-"})
-
-
-def _ascii(text: str) -> str:
-    """Fold to printable ASCII: code page numbers differ between cheap printers, ASCII never."""
-    text = unicodedata.normalize("NFKD", text.translate(_ASCII_MAP))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = "".join(c if " " <= c <= "~" else (" " if c.isspace() else "?") for c in text)
-    return " ".join(text.split())
-
-
-def format_wait(seconds: int, lang: str = "id") -> str:
-    """``+/- 12 menit`` / ``about 1 h 5 min``; ASCII only, rounded to whole minutes."""
-    lab = _LABELS[lang]
-    if seconds < 60:
-        return lab["under"]
-    hours, minutes = divmod(max(1, round(seconds / 60)), 60)
-    parts = [f"{hours} {lab['hour']}"] if hours else []
-    parts += [f"{minutes} {lab['min']}"] if minutes else []
-    return f"{lab['about']} {' '.join(parts)}"
-
-
-def _escpos_env() -> None:
-    # escpos writes a capabilities pickle at import, into a fresh mkdtemp() unless told where.
-    default = os.path.join(tempfile.gettempdir(), "antrean-escpos-cache")
-    cache = os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", default)
-    os.makedirs(cache, exist_ok=True)
-
-
-def build_ticket_bytes(ticket: PrintableTicket, paper_mm: int) -> bytes:
-    """Lay one ticket out as ESC/POS bytes for 58 or 80 mm paper (ASCII text, raster QR)."""
-    if paper_mm not in PAPERS:
-        raise ValueError(f"paper_mm must be one of {sorted(PAPERS)}, not {paper_mm!r}")
-    paper = PAPERS[paper_mm]
-    _escpos_env()
-    from escpos.constants import QR_ECLEVEL_M
-    from escpos.printer import Dummy
-
-    # Magic encode off: it would emit ESC t switches whose numbers mean different code pages
-    # on different printers. ESC @ selects the printer's default page; our text is ASCII.
-    p = Dummy(profile=paper.profile, magic_encode_args={"disabled": True, "encoding": "CP437"})
-    lab, cols = _LABELS[ticket.lang], paper.columns
-
-    def lines(text: str, width: int = cols) -> None:
-        for line in textwrap.wrap(_ascii(text), width) or [""]:
-            p.textln(line)
-
-    def pair(label: str, value: str) -> None:
-        # Keep "label: value" on one line when it fits; else never split the value mid-phrase.
-        if len(label) + len(value) + 2 <= cols:
-            lines(f"{label}: {value}")
-        else:
-            lines(f"{label}:")
-            lines(value)
-
-    p.hw("INIT")
-    p.set(align="center", bold=True, double_height=True)
-    lines(ticket.post_name)
-    p.set(normal_textsize=True, bold=False)
-    lines(ticket.service_name)
-    p.textln("-" * cols)
-    p.textln(lab["number"])
-    p.set(custom_size=True, width=paper.number_size, height=paper.number_size, bold=True)
-    p.textln(_ascii(ticket.number))
-    p.set(custom_size=True, width=1, height=1, bold=False)
-    if ticket.priority_label:
-        p.set(bold=True, double_height=True)
-        lines(f"{lab['priority']}: {ticket.priority_label}".upper())
-        p.set(normal_textsize=True, bold=False)
-    p.textln(ticket.issued_at.strftime("%d/%m/%Y %H:%M"))
-    p.textln("-" * cols)
-    pair(lab["ahead"], str(ticket.people_ahead))
-    if ticket.estimated_wait_s is not None:
-        pair(lab["wait"], format_wait(ticket.estimated_wait_s, ticket.lang))
-    # A raster image (GS v 0) rather than GS ( k: every cheap printer prints it, and the
-    # bytes decode back to a picture zbarimg can read.
-    # Level M: the code survives a smudged or creased thermal print.
-    p.qr(ticket.ticket_id, native=False, size=paper.qr_box, center=True, ec=QR_ECLEVEL_M)
-    p.textln(f"ID {_ascii(ticket.ticket_id)[:8]}")
-    footer = lab["footer"] if ticket.footer == DEFAULT_FOOTER else ticket.footer
-    lines(footer)
-    # Feed past the tear bar, then GS V 66 0 regardless of profile: escpos' cut() silently
-    # drops the cut for profiles without "paperFullCut" (every 58 mm one).
-    p.print_and_feed(4)
-    p.cut(feed=False)
-    return p.output
-
-
-# ---------------------------------------------------------------- connectors
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@
   the first hang forever; hence at most one open Synthesizer per process (a second one
   raises :class:`SpeechUnavailable` at once — share the first).
 * :func:`render_announcement` — chime + sentence (+ English repeat) into one WAV.
-* :class:`Player` (aplay / pw-play / nothing) and :class:`FakePlayer`.
+* :class:`Player` (aplay / pw-play / nothing), :class:`FakePlayer`, :class:`KeepingPlayer`
+  (in :mod:`hardware.players`); WAV helpers and the chime in :mod:`hardware.wav`.
 * :class:`Announcer` — a worker that speaks calls one at a time, in order, and drops stale
   ones (a display replays old calls after a reconnect).
 """
@@ -16,43 +17,34 @@ import contextlib
 import gc
 import io
 import logging
-import math
 import os
 import queue
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import wave
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from antrean.announce import call_sentence, recall_sentence, speech_text
 
+from .players import NO_SOUND_MESSAGE, AudioPlayer, FakePlayer, KeepingPlayer, Player
+from .wav import SPEECH_SAMPLE_RATE, concat_wavs, make_chime, wav_duration
+
 __all__ = [
-    "SPEECH_SAMPLE_RATE", "Announcement", "Announcer", "AudioPlayer", "FakePlayer", "Player",
-    "Record", "SpeechUnavailable", "Synthesizer", "concat_wavs", "make_chime",
-    "render_announcement", "wav_duration",
+    "NO_SOUND_MESSAGE", "SPEECH_SAMPLE_RATE", "Announcement", "Announcer", "AudioPlayer",
+    "FakePlayer", "KeepingPlayer", "Player", "Record", "SpeechUnavailable", "Synthesizer",
+    "concat_wavs", "make_chime", "render_announcement", "wav_duration",
 ]
 
 logger = logging.getLogger(__name__)
 
-SPEECH_SAMPLE_RATE = 22050
-"""Rate of the WAVs pyttsx3's espeak driver writes; the chime is made at the same rate."""
-
-NO_SOUND_MESSAGE = (
-    "Tidak ada perangkat suara — pengumuman hanya tampil di layar "
-    "(no sound device: announcements are shown on screen only)"
-)
 
 _ENGINE_SLOT = threading.Lock()  # held by the one open Synthesizer's engine thread
 
@@ -224,108 +216,6 @@ def _pick_voice(voices: Iterable[Any], lang: str) -> str:
     return min(ranked)[1]
 
 
-# --- WAV helpers ---------------------------------------------------------------------
-
-def _read_wav(path: Path) -> tuple[int, int, array]:
-    """(rate, channels, 16-bit samples) of any 8/16/24/32-bit PCM WAV."""
-    with wave.open(str(path), "rb") as w:
-        rate, ch, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
-        raw = w.readframes(w.getnframes())
-    if width == 2:
-        samples = array("h", raw)
-        if sys.byteorder == "big":
-            samples.byteswap()
-    elif width == 1:
-        samples = array("h", ((b - 128) << 8 for b in raw))
-    elif width in (3, 4):
-        samples = array("h", (int.from_bytes(raw[i + width - 2:i + width], "little", signed=True)
-                              for i in range(0, len(raw), width)))
-    else:
-        raise ValueError(f"{path}: unsupported sample width {width}")
-    return rate, ch, samples
-
-
-def _convert(samples: array, rate: int, ch: int, to_rate: int, to_ch: int) -> array:
-    if ch != to_ch:
-        frames = [samples[i:i + ch] for i in range(0, len(samples), ch)]
-        mono = [sum(f) // ch for f in frames]
-        samples = array("h", (s for s in mono for _ in range(to_ch)))
-        ch = to_ch
-    if rate == to_rate or not samples:
-        return samples
-    n_in, n_out = len(samples) // ch, int(len(samples) // ch * to_rate / rate)
-    out = array("h")
-    for j in range(n_out):  # linear interpolation per channel
-        x = j * rate / to_rate
-        i = min(int(x), n_in - 1)
-        k, frac = min(i + 1, n_in - 1), x - int(x)
-        for c in range(ch):
-            a, b = samples[i * ch + c], samples[k * ch + c]
-            out.append(int(a + (b - a) * frac))
-    return out
-
-
-def _write_wav(path: Path, rate: int, ch: int, samples: array) -> None:
-    if sys.byteorder == "big":
-        samples = array("h", samples)
-        samples.byteswap()
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(ch)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.tobytes())
-
-
-def wav_duration(path: str | os.PathLike[str]) -> float:
-    """Length of a WAV file in seconds."""
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / w.getframerate()
-
-
-@lru_cache(maxsize=4)
-def _chime_samples(rate: int) -> array:
-    # A descending major triad (G5 E5 C5), each note a soft bell: sine + octave, decaying.
-    total, notes = 0.9, ((0.0, 784.0), (0.25, 659.3), (0.5, 523.3))
-    n = int(total * rate)
-    mix = [0.0] * n
-    for onset, freq in notes:
-        for i in range(int(onset * rate), n):
-            t = i / rate - onset
-            env = min(1.0, t / 0.01) * math.exp(-t / 0.22)
-            phase = 2 * math.pi * freq * t
-            mix[i] += env * (math.sin(phase) + 0.25 * math.sin(2 * phase))
-    fade = int(0.06 * rate)
-    peak = max(abs(v) for v in mix) or 1.0
-    scale = 0.5 * 32767 / peak  # peak at half scale: espeak's speech peaks near 0.8
-    return array("h", (int(scale * v * min(1.0, (n - i) / fade)) for i, v in enumerate(mix)))
-
-
-def make_chime(path: str | os.PathLike[str], sample_rate: int = SPEECH_SAMPLE_RATE) -> Path:
-    """Write a ~0.9 s three-tone chime (mono, 16-bit) to ``path``; return the path."""
-    out = Path(path)
-    _write_wav(out, sample_rate, 1, _chime_samples(sample_rate))
-    return out
-
-
-def concat_wavs(parts: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str],
-                gap_s: float = 0.2) -> Path:
-    """Join WAVs into ``out`` with ``gap_s`` of silence between them.
-
-    The output is 16-bit at the first part's rate and channel count; other parts are
-    converted (width, channels) and resampled (linear) as needed.
-    """
-    if not parts:
-        raise ValueError("concat_wavs needs at least one WAV")
-    rate, ch, joined = _read_wav(Path(parts[0]))
-    gap = array("h", bytes(2 * ch * int(gap_s * rate)))
-    for part in parts[1:]:
-        r, c, samples = _read_wav(Path(part))
-        joined.extend(gap)
-        joined.extend(_convert(samples, r, c, rate, ch))
-    _write_wav(Path(out), rate, ch, joined)
-    return Path(out)
-
-
 def render_announcement(number: str, counter: int, path: str | os.PathLike[str],
                         lang: str = "id", english_repeat: bool = False,
                         synth: Synthesizer | None = None, *, recall: bool = False) -> str:
@@ -351,108 +241,6 @@ def render_announcement(number: str, counter: int, path: str | os.PathLike[str],
         if own:
             engine.close()
     return "\n".join(shown)
-
-
-# --- players ---------------------------------------------------------------------------
-
-class AudioPlayer(Protocol):
-    """What the Announcer needs: play a WAV to its end; ``stop()`` cuts it off (shutdown)."""
-
-    def play(self, path: Path) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class Player:
-    """Plays a WAV and blocks until done: ``pw-play`` when PipeWire runs, else ``aplay -q``
-    when ALSA lists a card, else ``kind == "null"``: one line is logged and :meth:`play`
-    does nothing. Detected once, at construction."""
-
-    def __init__(self) -> None:
-        self.kind, self._cmd = _detect_player()
-        self._proc: subprocess.Popen[bytes] | None = None
-        if self.kind == "null":
-            logger.warning(NO_SOUND_MESSAGE)
-
-    def play(self, path: Path) -> None:
-        """Play ``path`` to the end; raise RuntimeError if the player fails."""
-        if not self._cmd:
-            return
-        self._proc = proc = subprocess.Popen([*self._cmd, str(path)],
-                                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        err = proc.communicate()[1].decode(errors="replace").strip()
-        self._proc = None
-        if proc.returncode not in (0, -15):  # -15: SIGTERM from stop()
-            raise RuntimeError(f"{self.kind} failed ({proc.returncode}): {err}")
-
-    def stop(self) -> None:
-        """Cut off the sound playing now (used only on shutdown)."""
-        if (proc := self._proc) is not None and proc.poll() is None:
-            proc.terminate()
-
-
-def _detect_player() -> tuple[str, list[str]]:
-    runtime = (os.environ.get("PIPEWIRE_RUNTIME_DIR") or os.environ.get("XDG_RUNTIME_DIR")
-               or f"/run/user/{os.getuid()}")
-    if (pw_play := shutil.which("pw-play")) and Path(runtime, "pipewire-0").exists():
-        return "pw-play", [pw_play]
-    if aplay := shutil.which("aplay"):
-        try:
-            cards = subprocess.run([aplay, "-l"], capture_output=True, text=True, timeout=5).stdout
-        except (OSError, subprocess.SubprocessError):
-            cards = ""
-        if "card " in cards:
-            return "aplay", [aplay, "-q"]
-    return "null", []
-
-
-class FakePlayer:
-    """A player for tests and machines without sound: records ``(path, duration_s)`` of
-    each WAV in :attr:`played` and sleeps for its duration times ``scale``."""
-
-    kind = "fake"
-
-    def __init__(self, scale: float = 1.0) -> None:
-        self.scale = scale
-        self.played: list[tuple[Path, float]] = []
-        self._stop = threading.Event()
-
-    def play(self, path: Path) -> None:
-        duration = wav_duration(path)
-        self.played.append((Path(path), duration))
-        self._stop.clear()
-        self._stop.wait(duration * self.scale)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-
-class KeepingPlayer:
-    """Keeps a copy of every WAV it plays in ``folder`` (``0001.wav``, ``0002.wav`` …), then
-    plays it on ``inner`` — or, with no sound device, waits its duration so calls keep
-    their real pace. The demo and a field check use it to hear what was said afterwards."""
-
-    def __init__(self, folder: str | Path, inner: AudioPlayer | None = None) -> None:
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.inner = inner
-        self.kind = f"keep+{getattr(inner, 'kind', 'silent')}"
-        self._count = 0
-        self._stop = threading.Event()
-
-    def play(self, path: Path) -> None:
-        self._count += 1
-        shutil.copyfile(path, self.folder / f"{self._count:04d}.wav")
-        if self.inner is not None:
-            self.inner.play(path)
-        else:
-            self._stop.clear()
-            self._stop.wait(wav_duration(path))
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self.inner is not None:
-            self.inner.stop()
 
 
 # --- the announcer ---------------------------------------------------------------------

@@ -117,9 +117,9 @@ def test_replayed_old_calls_are_shown_but_not_spoken(shared_hub, make_display, q
 
 def test_no_sound_device_one_log_line_the_hub_hears_of_it_and_the_screen_works(
         shared_hub, make_display, qtbot, monkeypatch, caplog):
-    import hardware.speech
+    import hardware.players
 
-    monkeypatch.setattr(hardware.speech, "_detect_player", lambda: ("null", []))
+    monkeypatch.setattr(hardware.players, "_detect_player", lambda: ("null", []))
     app = start_display(shared_hub, make_display, qtbot)
     assert app.voice.announcer is None
     qtbot.waitUntil(lambda: "Pengeras suara (test-display): no sound device"

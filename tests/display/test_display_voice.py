@@ -67,10 +67,10 @@ def test_voice_off_in_config_builds_nothing(caplog):
 
 
 def test_no_sound_device_is_one_clear_line_and_no_announcer(caplog, monkeypatch):
-    import hardware.speech
+    import hardware.players
 
     # As on a Pi with no card (and this test machine): the real Player finds nothing.
-    monkeypatch.setattr(hardware.speech, "_detect_player", lambda: ("null", []))
+    monkeypatch.setattr(hardware.players, "_detect_player", lambda: ("null", []))
     with caplog.at_level(logging.WARNING):
         announcer, reason = make_announcer(VoiceSection())
     assert announcer is None and reason == "no sound device"

@@ -175,7 +175,8 @@ def _run(cfg: CounterConfig, opts: Any, args: argparse.Namespace) -> int:
         if cfg.screen.fullscreen and not args.screenshot:
             win.showFullScreen()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            previous[signum] = signal.signal(signum, lambda *_: app.quit())
+            # Queued: a SIGTERM before exec() starts must still end the loop once it runs.
+            previous[signum] = signal.signal(signum, lambda *_: QTimer.singleShot(0, app.quit))
         wake = QTimer()  # lets Python run its signal handlers while Qt waits
         wake.start(250)
         wake.timeout.connect(lambda: None)

@@ -303,6 +303,10 @@ def main(argv: list[str]) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    return _run(cfg, args)
+
+
+def _run(cfg: DisplayConfig, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
@@ -316,13 +320,17 @@ def main(argv: list[str]) -> int:
         player = KeepingPlayer(args.wav_dir, real if real.kind != "null" else None)
     display = DisplayApp(cfg, size=size, voice=not (args.no_voice or args.screenshot),
                          advertise=False if args.screenshot else None, player=player)
+    previous: dict[int, Any] = {}
+    if not args.screenshot:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # Set before the feed starts, and queued rather than app.quit(): a signal that
+            # lands before exec() runs would otherwise kill us uncleanly or be dropped.
+            previous[sig] = signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
     try:
         if not display.start(live=not args.screen):
             return 1
         if args.screenshot:
             return _screenshot(display, args.screenshot, args.screen)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: app.quit())
         wake = QTimer(interval=250)  # lets Python run its signal handlers during exec()
         wake.timeout.connect(lambda: None)
         wake.start()
@@ -332,3 +340,5 @@ def main(argv: list[str]) -> int:
         return int(app.exec())
     finally:
         display.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -132,6 +132,9 @@ def _screenshot_when_ready(app: Any, vm: Any, win: Any, path: str, staged: bool)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the counter terminal; returns the exit status."""
+    from antrean.qtcheck import require_safe_pyside
+
+    require_safe_pyside("antrean counter")  # before any Qt import: exits 2 if unsafe
     args = build_parser().parse_args(argv)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -25,7 +25,6 @@ from .desk import Desk
 from .hublink import HubLink
 from .keys import action_for_key, digit_for_key, is_cancel_key, is_confirm_key
 from .lan import LanLink
-from .qtfix import guard_refcounts
 from .rows import RowsModel
 from .texts import text
 
@@ -74,7 +73,6 @@ class CounterViewModel(QObject):
     viewChanged = Signal()
 
     def __init__(self, options: Options | None = None, parent: QObject | None = None) -> None:
-        guard_refcounts()  # before the first emit: see counter.qtfix
         super().__init__(parent)
         self.opts = options or Options(url=None, token="", mdns=False)
         o = self.opts

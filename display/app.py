@@ -290,6 +290,9 @@ def _screenshot(display: DisplayApp, path: str, screen: str | None) -> int:
 
 def main(argv: list[str]) -> int:
     """Run the hall display; returns the process exit code."""
+    from antrean.qtcheck import require_safe_pyside
+
+    require_safe_pyside("antrean display")  # before any Qt import: exits 2 if unsafe
     args = build_parser().parse_args(argv)
     if args.screen and not args.screenshot:
         print("antrean display: --screen needs --screenshot", file=sys.stderr)

@@ -26,7 +26,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
-from .qtcompat import guard_singletons
 from .state import BoardState, Call
 from .texts import clock_text, date_text, labels, zone_name
 
@@ -129,7 +128,6 @@ class Board(QObject):
     def __init__(self, state: BoardState, now: Callable[[], datetime] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        guard_singletons()  # before the first void Qt call (see display.qtcompat)
         self.state = state
         self._now = now or (lambda: datetime.now().astimezone())
         self._labels = labels(state.lang)

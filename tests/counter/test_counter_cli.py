@@ -39,3 +39,16 @@ def test_staged_screenshot_in_process(qtbot, tmp_path):
     png = tmp_path / "called.png"
     assert main(["--screenshot", str(png), "--screen", "called", "--size", "1024x600"]) == 0
     assert png.stat().st_size > 10_000
+
+
+def test_an_unsafe_qt_binding_is_refused_before_any_qt_import():
+    # In a fresh process, as a Pi starts it: the check must run before PySide6 is loaded.
+    code = ("import sys, antrean.qtcheck as q\n"
+            "q.unsafe_pyside = lambda: 'PySide6 6.12.0 on Python 3.11 loses references'\n"
+            "from counter.app import main\n"
+            "try:\n    main(['--token', 'x'])\n"
+            "except SystemExit as e:\n    print(e.code, 'PySide6' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30)
+    assert done.stdout.split() == ["2", "False"], done.stdout + done.stderr
+    assert "antrean counter: PySide6 6.12.0 on Python 3.11" in done.stderr

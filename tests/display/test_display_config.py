@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from display.app import build_parser
@@ -58,3 +61,16 @@ def test_command_line_sizes():
     assert args.size == (1080, 1920) and args.lang == "en" and args.no_voice
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--size", "big"])
+
+
+def test_an_unsafe_qt_binding_is_refused_before_any_qt_import():
+    # In a fresh process, as a Pi starts it: the check must run before PySide6 is loaded.
+    code = ("import sys, antrean.qtcheck as q\n"
+            "q.unsafe_pyside = lambda: 'PySide6 6.12.0 on Python 3.11 loses references'\n"
+            "from display.app import main\n"
+            "try:\n    main(['--no-voice'])\n"
+            "except SystemExit as e:\n    print(e.code, 'PySide6' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30)
+    assert done.stdout.split() == ["2", "False"], done.stdout + done.stderr
+    assert "antrean display: PySide6 6.12.0 on Python 3.11" in done.stderr

@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from antrean.config import load_toml_model, validate_model
 
 __all__ = ["ConfigError", "CounterConfig", "CounterSection", "HubSection", "MdnsSection",
            "ScreenSection", "load_counter_config", "parse_counter_config", "parse_size"]
@@ -150,34 +151,13 @@ class CounterConfig(_Section):
         return parse_counter_config(data, "command line")
 
 
-def _describe(exc: ValidationError, source: str) -> str:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(file)"
-        if err["type"] == "extra_forbidden":
-            lines.append(f"{source}: unknown config key {key}")
-        else:
-            lines.append(f"{source}: {key}: {err['msg']}")
-    return "\n".join(lines)
-
-
 def parse_counter_config(data: dict[str, Any], source: str = "config") -> CounterConfig:
     """Validate a dict (parsed TOML); raises ConfigError naming ``section.key``."""
-    try:
-        return CounterConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, source)) from None
+    return validate_model(CounterConfig, data, source, error=ConfigError)
 
 
 def load_counter_config(path: str | Path | None) -> CounterConfig:
     """Read and validate a TOML file; ``None`` gives the defaults."""
     if path is None:
         return CounterConfig()
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
-    return parse_counter_config(data, str(p))
+    return load_toml_model(CounterConfig, path, error=ConfigError)

@@ -30,11 +30,12 @@ Example::
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from antrean.config import load_toml_model, parse_toml_model
 
 __all__ = ["ConfigError", "DisplayConfig", "HubSection", "MdnsSection", "ScreenSection",
            "VoiceSection", "load_display_config", "parse_display_config"]
@@ -90,36 +91,13 @@ class DisplayConfig(_Section):
     mdns: MdnsSection = MdnsSection()
 
 
-def _format_errors(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top)"
-        if err["type"] == "extra_forbidden":
-            lines.append(f"{loc}: unknown key")
-        else:
-            lines.append(f"{loc}: {err['msg']}")
-    return "; ".join(lines)
-
-
 def parse_display_config(text: str, source: str = "<config>") -> DisplayConfig:
     """Validate TOML text; raise :class:`ConfigError` naming ``section.key`` on a bad key."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    try:
-        return DisplayConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{source}: {_format_errors(exc)}") from exc
+    return parse_toml_model(DisplayConfig, text, source, error=ConfigError)
 
 
 def load_display_config(path: str | Path | None) -> DisplayConfig:
     """Read and validate a display config; ``None`` gives the defaults."""
     if path is None:
         return DisplayConfig()
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read config: {exc.strerror}") from exc
-    return parse_display_config(text, str(p))
+    return load_toml_model(DisplayConfig, path, error=ConfigError)

@@ -13,7 +13,7 @@ def test_a_bad_config_or_no_token_stops_with_a_message(tmp_path, capsys):
     f = tmp_path / "counter.toml"
     f.write_text("[mdns]\nadvertize = false\n", encoding="utf-8")
     assert main(["--config", str(f), "--token", "x"]) == 2
-    assert "unknown config key mdns.advertize" in capsys.readouterr().err
+    assert "mdns.advertize: unknown key" in capsys.readouterr().err
     assert main(["--hub", "http://127.0.0.1:9"]) == 2
     assert "no token" in capsys.readouterr().err
     assert main(["--token", "x", "--screen", "idle"]) == 2

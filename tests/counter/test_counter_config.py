@@ -21,7 +21,7 @@ def test_no_file_is_a_working_config(monkeypatch, tmp_path):
 def test_an_unknown_key_is_named_with_its_section(tmp_path):
     f = tmp_path / "counter.toml"
     f.write_text('[counter]\nnumbr = 3\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"unknown config key counter\.numbr"):
+    with pytest.raises(ConfigError, match=r"counter\.toml: counter\.numbr: unknown key"):
         load_counter_config(f)
     f.write_text('[counter]\nnumber = 300\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"counter\.number: .*less than or equal to 99"):

@@ -45,8 +45,10 @@ def test_desktop_demo_runs_a_ticket_from_kiosk_to_voice_and_stops_cleanly(tmp_pa
         _wait_for(lambda: (out / "demo.json").exists(), 60, "the demo to start")
         info = json.loads((out / "demo.json").read_text())
         assert set(info["pids"]) == {"hub", "display", "counter1", "counter2", "kiosk"}
-        _wait_for(lambda: "button box connected" in
-                  (out / "logs" / "kiosk.log").read_text(errors="replace"), 60, "the kiosk")
+        # ready: the box is open and the kiosk has announced itself (after the hub's services)
+        _wait_for(lambda: all(w in (out / "logs" / "kiosk.log").read_text(errors="replace")
+                              for w in ("button box connected", "advertising kiosk-")),
+                  60, "the kiosk")
         os.write(master, b"1\n")  # a resident presses button 1 on the kiosk's box
         (png,) = _wait_for(lambda: list((out / "tickets").glob("A001-*.png")), 30, "a ticket")
         assert png.stat().st_size > 2000

@@ -39,13 +39,20 @@ def test_hub_killed_the_screen_says_so_and_resumes_when_it_is_back(
 def test_without_a_hub_url_the_display_finds_its_hub_by_mdns(tmp_path, make_display, qtbot):
     from hubproc import HubProcess
 
-    hub = HubProcess(tmp_path / "hub", mdns=True)  # bound to 127.0.0.1: announced on lo only
+    from antrean.config import example_config_path
+
+    # A post id of its own: another hub (a desktop demo run beside the tests) may be
+    # announced on lo too, as the example post.
+    post = tmp_path / "post.toml"
+    post.write_text(example_config_path().read_text(encoding="utf-8")
+                    .replace('id = "pos-contoh"', 'id = "pos-uji-mdns"', 1), encoding="utf-8")
+    hub = HubProcess(tmp_path / "hub", config=post, mdns=True)  # on 127.0.0.1: lo only
     hub.make_tokens()
     hub.start()
     try:
         cfg = display_config("", hub.tokens["display"],
                              hub={"url": "", "token": hub.tokens["display"],
-                                  "post": "pos-contoh"},
+                                  "post": "pos-uji-mdns"},
                              mdns={"advertise": False, "interfaces": ["127.0.0.1"]})
         app = make_display(cfg, voice=False)
         qtbot.waitUntil(lambda: app.board.connected, timeout=15000)

@@ -4,7 +4,7 @@ Reads the config, builds the parts and wires them; starts them in order (screen,
 hub feed, mDNS advertisement once the hub is found) and stops them in reverse.
 
     antrean display [--config FILE] [--hub URL] [--token T] [--lang id|en] [--size WxH]
-                    [--no-voice] [--screenshot FILE [--screen idle|call|busy]]
+                    [--no-voice] [--screenshot FILE [--screen idle|call|busy|surge]]
 """
 
 from __future__ import annotations
@@ -323,7 +323,7 @@ def _run(cfg: DisplayConfig, args: argparse.Namespace) -> int:
         player = KeepingPlayer(args.wav_dir, real if real.kind != "null" else None)
     display = DisplayApp(cfg, size=size, voice=not (args.no_voice or args.screenshot),
                          advertise=False if args.screenshot else None, player=player)
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if not args.screenshot:
         for sig in (signal.SIGTERM, signal.SIGINT):
             # Set before the feed starts, and queued rather than app.quit(): a signal that

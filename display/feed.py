@@ -1,9 +1,10 @@
 """Keeps a display fed from its hub, off the GUI thread. No Qt here.
 
-:class:`HubFeed` runs one *snapshot* thread — ``/health`` (post name, the hub's clock) and
-``/services`` (waiting counts, standards) on connect, after call events, and every
-``refresh_s`` — and, once the hub has answered, the client's resuming event stream starting
-``replay`` events back, so a display that starts mid-day shows the last calls at once.
+:class:`HubFeed` runs one *snapshot* thread — ``/health`` (post name, the hub's clock),
+``/services`` (waiting counts, standards) and ``/queue`` (the surge alerts that stand, and
+the last seq) on connect, after call events, and every ``refresh_s`` — and, once the hub has
+answered, the client's resuming event stream starting ``replay`` events back, so a display
+that starts mid-day shows the last calls at once.
 Callbacks run on those background threads; the Qt side hands them to the GUI thread.
 
 The hub's clock is the post's clock: a Pi with no network may boot with a wrong one. So the
@@ -28,7 +29,8 @@ __all__ = ["HubFeed", "Snapshot"]
 log = logging.getLogger(__name__)
 
 Snapshot = dict[str, Any]
-"""``{"health": {...}, "services": [...], "skew_s": float}`` as handed to ``on_snapshot``."""
+"""``{"health": {...}, "services": [...], "queue": {...}, "skew_s": float}`` as handed to
+``on_snapshot``."""
 
 # Events after which the waiting counts have changed: fetch /services again (debounced).
 _COUNT_EVENTS = frozenset({"ticket.issued", "ticket.called", "ticket.finished",
@@ -113,7 +115,7 @@ class HubFeed:
             health = self.client.health()
             t1 = datetime.now(UTC)
             services = self.client.services()
-            since = None if self.stream else self._replay_from()
+            queue = self.client.queue()
         except HubError as exc:
             log.debug("hub snapshot failed: %s", exc)
             if self.stream is None:
@@ -121,14 +123,10 @@ class HubFeed:
             return False
         self._measure_clock(health, t0 + (t1 - t0) / 2)
         self._safe(self._on_snapshot, {"health": health, "services": services,
-                                       "skew_s": self._skew.total_seconds()})
-        if since is not None:
-            self._start_stream(since)
+                                       "queue": queue, "skew_s": self._skew.total_seconds()})
+        if self.stream is None:
+            self._start_stream(max(0, int(queue.get("last_seq") or 0) - self.replay))
         return True
-
-    def _replay_from(self) -> int:
-        last = int(self.client.queue().get("last_seq") or 0)
-        return max(0, last - self.replay)
 
     def _start_stream(self, since: int) -> None:
         with self._lock:

@@ -1,4 +1,4 @@
-"""Sample scenes for the board (``--screen idle|call|busy``): design review and docs.
+"""Sample scenes for the board (``--screen idle|call|busy|surge``): design review and docs.
 
 Each scene is a snapshot and a list of hub-shaped events, fed through the same
 :class:`display.viewmodels.Board` path as live data. Services come from the packaged
@@ -14,7 +14,7 @@ from antrean.config import load_post_config
 
 __all__ = ["SCENES", "scene"]
 
-SCENES = ("idle", "call", "busy")
+SCENES = ("idle", "call", "busy", "surge")
 
 # (number, counter, seconds ago, recall) — oldest first, as the hub would send them.
 _BUSY_CALLS = [("A008", 2, 300, False), ("B004", 1, 260, False), ("C002", 4, 220, False),
@@ -50,7 +50,7 @@ def scene(name: str, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]
         events = [_call(1, "A011", 2, now - timedelta(seconds=95), False),
                   _call(2, "A012", 3, now - timedelta(seconds=1), False)]
         return {"health": health, "services": _services({"A": 5, "B": 2, "C": 1})}, events
-    if name == "busy":
+    if name in ("busy", "surge"):
         events = [_call(i + 1, n, c, now - timedelta(seconds=ago), r)
                   for i, (n, c, ago, r) in enumerate(_BUSY_CALLS)]
         events.append({"seq": len(events) + 1, "type": "device.status",
@@ -58,5 +58,10 @@ def scene(name: str, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]
                        "counter": None,
                        "data": {"device": "kios-1", "role": "kiosk", "component": "printer",
                                 "ok": False, "status": "paper_out", "message": "Kertas habis"}})
-        return {"health": health, "services": _services(_BUSY_WAITING, closed=("E",))}, events
+        snapshot = {"health": health, "services": _services(_BUSY_WAITING, closed=("E",))}
+        if name == "surge":  # the hub's standing surge alert, as /queue lists it
+            limit_s = cfg.hub.surge_wait_min * 60
+            snapshot["queue"] = {"last_seq": len(events), "alerts": [
+                {"service": "kesehatan", "oldest_wait_s": limit_s + 240, "limit_s": limit_s}]}
+        return snapshot, events
     raise ValueError(f"unknown screen {name!r}: expected one of {SCENES}")

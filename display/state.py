@@ -1,9 +1,15 @@
 """What the hall board knows, as plain Python: no Qt, no network.
 
 :class:`BoardState` folds the hub's snapshots (``/health``, ``/services``) and its events
-(``ticket.called``, ``ticket.recalled``, ``device.status``) into the few things a resident
-reads: the call being made now, the last few calls, the waiting count per service and the
-device alerts. The Qt view-models (:mod:`display.viewmodels`) wrap one of these.
+(``ticket.called``, ``ticket.recalled``, ``device.status``, ``queue.alert``) into the few
+things a resident reads: the call being made now, the last few calls, the waiting count per
+service, the device alerts and which services are busy. The Qt view-models
+(:mod:`display.viewmodels`) wrap one of these.
+
+Busy services (the hub's surge alerts) come from two sources: ``queue.alert`` events and
+the ``alerts`` list of a ``/queue`` snapshot, which says what stands as of its ``last_seq``.
+Whichever is newer by ``seq`` wins, so a reconnect or a restart shows what stands now even
+when the replayed log still holds a surge the hub has since forgotten.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from .texts import alert_text, service_name, ticker_items
+from .texts import alert_text, service_name, surge_text, ticker_items
 
 __all__ = ["CALL_EVENTS", "BoardState", "Call", "parse_time"]
 
@@ -74,16 +80,32 @@ class BoardState:
         self._tz: tzinfo | None = None
         self.last_seq = 0
         self._alerts: dict[tuple[str, str], dict[str, Any]] = {}
+        self._surges: dict[str, dict[str, Any]] = {}  # service id -> the hub's alert data
+        self._surges_seq = 0  # the surges above are known as of this event seq
 
     # ----- inputs -----------------------------------------------------------------------
     def apply_snapshot(self, health: Mapping[str, Any] | None,
-                       services: list[dict[str, Any]] | None) -> None:
-        """Take the post's name and the services with their waiting counts."""
+                       services: list[dict[str, Any]] | None,
+                       queue: Mapping[str, Any] | None = None) -> None:
+        """Take the post's name, the services with their waiting counts and (``/queue``)
+        the surge alerts that stand."""
         if health:
             post = health.get("post") or {}
             self.post_name = str(post.get("name") or self.post_name)
         if services is not None:
             self.services = [dict(s) for s in services]
+        if queue is not None:
+            self._apply_queue(queue)
+
+    def _apply_queue(self, queue: Mapping[str, Any]) -> None:
+        alerts, last = queue.get("alerts"), queue.get("last_seq")
+        if not isinstance(alerts, list) or not isinstance(last, int):
+            return
+        if last < self._surges_seq:
+            return  # fetched before an alert event we already have; the next one will do
+        self._surges_seq = last
+        self._surges = {str(a["service"]): dict(a) for a in alerts
+                        if isinstance(a, Mapping) and a.get("service")}
 
     def set_today(self, now: datetime) -> bool:
         """Move the board to ``now``'s day (post time): other days' calls leave the board.
@@ -111,6 +133,9 @@ class BoardState:
         if kind == "device.status":
             self._apply_status(event.get("data") or {})
             return None
+        if kind == "queue.alert":
+            self._apply_surge(seq, event.get("data") or {})
+            return None
         call = Call.from_event(event)
         if call is None:
             return None
@@ -119,6 +144,19 @@ class BoardState:
         others = [c for c in self.calls if c.ticket_id != call.ticket_id]
         self.calls = [call, *others][: self.history + 1]
         return call
+
+    def _apply_surge(self, seq: object, data: Mapping[str, Any]) -> None:
+        if isinstance(seq, int):
+            if seq <= self._surges_seq:
+                return  # a /queue snapshot taken after it already says what stands
+            self._surges_seq = seq
+        service = str(data.get("service") or "")
+        if not service:
+            return
+        if data.get("level") == "clear":
+            self._surges.pop(service, None)
+        else:
+            self._surges[service] = dict(data)
 
     def _apply_status(self, data: Mapping[str, Any]) -> None:
         key = (str(data.get("device") or ""), str(data.get("component") or ""))
@@ -142,6 +180,17 @@ class BoardState:
     def alerts(self) -> list[str]:
         """Device alerts as one line each, in the board's language."""
         return [alert_text(a, self.lang) for a in self._alerts.values()]
+
+    @property
+    def surges(self) -> list[str]:
+        """Ids of the services with a standing surge alert, in the post's order."""
+        order = [s.get("id") for s in self.services]
+        return sorted(self._surges, key=lambda sid: (order.index(sid) if sid in order
+                                                     else len(order), sid))
+
+    def surge_note(self) -> str:
+        """The calm note for the busy services in the board's language ("" for none)."""
+        return surge_text([self.service_label(sid) or sid for sid in self.surges], self.lang)
 
     def service_label(self, service_id: str) -> str:
         """A service's display name by id ("" when unknown)."""

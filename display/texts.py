@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 __all__ = ["LABELS", "alert_text", "clock_text", "date_text", "labels", "service_name",
-           "ticker_items", "zone_name"]
+           "surge_text", "ticker_items", "zone_name"]
 
 _DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
@@ -77,6 +77,8 @@ _COMPONENTS = {
            "display": "Screen"},
 }
 
+_AND = {"id": "dan", "en": "and"}
+
 _ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
 
 
@@ -131,6 +133,31 @@ def alert_text(status: Mapping[str, Any], lang: str = "id") -> str:
     detail = str(status.get("message") or status.get("status") or "").strip()
     head = f"{what} ({device})" if device else what
     return f"{head}: {detail}" if detail else head
+
+
+def _join(names: list[str], lang: str) -> str:
+    """``"A"``, ``"A dan B"``, ``"A, B dan C"`` (``and`` in English)."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_AND[lang]} {names[-1]}"
+
+
+def surge_text(names: Iterable[str], lang: str = "id") -> str:
+    """The calm note for services whose queue is long (the hub's surge alerts), e.g.
+    ``"Layanan Kesehatan sedang ramai — mohon bersabar"``; "" for none.
+
+    Residents read it, so it says what to expect and asks for patience; how long the
+    oldest has waited is for the counters (counter/alerts.py), not the hall.
+    """
+    names = [n for n in names if n]
+    if not names:
+        return ""
+    if lang == "en":
+        head = "Long queue for" if len(names) == 1 else "Long queues for"
+        return f"{head} {_join(names, lang)} — thank you for your patience"
+    if names[0].lower().startswith("layanan "):
+        return f"{_join(names, lang)} sedang ramai — mohon bersabar"
+    return f"Layanan {_join(names, lang)} sedang ramai — mohon bersabar"
 
 
 def ticker_items(services: Iterable[Mapping[str, Any]], alerts: Iterable[str],

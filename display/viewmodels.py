@@ -123,6 +123,7 @@ class Board(QObject):
     freshChanged = Signal()
     tickerChanged = Signal()
     connectionChanged = Signal()
+    surgeChanged = Signal()
     flash = Signal()
 
     def __init__(self, state: BoardState, now: Callable[[], datetime] | None = None,
@@ -132,7 +133,7 @@ class Board(QObject):
         self._now = now or (lambda: datetime.now().astimezone())
         self._labels = labels(state.lang)
         self._calls, self._waiting = CallListModel(self), WaitingListModel(self)
-        self._clock = self._date = self._zone = self._ticker = ""
+        self._clock = self._date = self._zone = self._ticker = self._surge = ""
         self._connected, self._ever_connected, self._fresh = False, False, False
         self._serial = 0
         self._fresh_timer = QTimer(self, singleShot=True)
@@ -153,13 +154,15 @@ class Board(QObject):
             self._on_call(call)
         elif self.state.alerts != before:
             self._refresh_ticker()
+        self._refresh_surge()
 
     @Slot(object)
     def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
-        """Take a hub snapshot: post name, services and waiting counts."""
+        """Take a hub snapshot: post name, services, waiting counts and busy services."""
         self.tick()  # the hub's clock is known now: the right day before any event
         name = self.state.post_name
-        self.state.apply_snapshot(snapshot.get("health"), snapshot.get("services"))
+        self.state.apply_snapshot(snapshot.get("health"), snapshot.get("services"),
+                                  snapshot.get("queue"))
         if self.state.post_name != name:
             self.postChanged.emit()
         self._refresh_lists()
@@ -212,12 +215,19 @@ class Board(QObject):
                               for c in self.state.recent])
         self._waiting.set_rows(self.state.waiting_rows())
         self._refresh_ticker()
+        self._refresh_surge()
 
     def _refresh_ticker(self) -> None:
         text = TICKER_SEPARATOR.join(self.state.ticker())
         if text != self._ticker:
             self._ticker = text
             self.tickerChanged.emit()
+
+    def _refresh_surge(self) -> None:
+        note = self.state.surge_note()
+        if note != self._surge:
+            self._surge = note
+            self.surgeChanged.emit()
 
     # ----- outputs (QML) ----------------------------------------------------------------
     def _current(self) -> Call | None:
@@ -245,6 +255,7 @@ class Board(QObject):
     fresh = Property(bool, lambda self: self._fresh, notify=freshChanged)
     ticker = Property(str, lambda self: self._ticker, notify=tickerChanged)
     hasAlerts = Property(bool, lambda self: bool(self.state.alerts), notify=tickerChanged)
+    surgeNote = Property(str, lambda self: self._surge, notify=surgeChanged)
     connected = Property(bool, lambda self: self._connected, notify=connectionChanged)
     statusText = Property(str, lambda self: "" if self._connected else
                           self._labels["lost" if self._ever_connected else "searching"],

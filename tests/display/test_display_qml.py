@@ -48,6 +48,35 @@ def test_busy_board_is_legible_at_every_size(make_display, qtbot, tmp_path, size
     assert QColor(image.pixel(5, size[1] - 5)).name() == "#c62828"
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_surge_note_fits_below_the_waiting_counts_at_every_size(make_display, qtbot, size):
+    app = make_display(display_config(), live=False, size=size)
+    app.show_scene("busy")
+    window = app.window
+    qtbot.waitExposed(window)
+    note, box = text_item(window, "surgeNote"), text_item(window, "waitingBox")
+    assert not note.property("visible")
+    qtbot.waitUntil(lambda: text_item(window, "waitingRows").property("count") == 5,
+                    timeout=2000)
+    qtbot.wait(50)
+    full = box.property("rowHeight")
+    app.show_scene("surge")
+    qtbot.waitUntil(lambda: note.property("visible"), timeout=2000)
+    qtbot.wait(50)
+    text = text_item(window, "surgeText")
+    assert text.property("text") == "Layanan Kesehatan sedang ramai —\nmohon bersabar"
+    assert_fits(text)
+    # Readable from the hall: lines about as tall as the service names'; the rows keep
+    # most of their height (the recent calls give up some of theirs) and stay above it.
+    line = text.property("contentHeight") / text.property("lineCount")
+    assert line >= 0.03 * min(size)
+    assert box.property("rowHeight") >= 0.8 * full
+    rows = text_item(window, "waitingRows")
+    assert box.property("rowHeight") * 5 <= rows.property("height") + 1
+    assert rows.property("y") + rows.property("height") <= note.property("y")
+    assert note.property("y") + note.property("height") <= box.property("height")
+
+
 def test_a_fresh_call_lights_the_panel(make_display, qtbot, tmp_path):
     app = make_display(display_config(), live=False, size=(1280, 720))
     app.show_scene("call")

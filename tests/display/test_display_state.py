@@ -85,3 +85,75 @@ def test_call_from_event_reads_the_hub_shape():
     c = Call.from_event(call(7, "C305", 12, kind="ticket.recalled", service="bansos"))
     assert (c.number, c.counter, c.service, c.recall, c.seq, c.at) == \
         ("C305", 12, "bansos", True, 7, NOON)
+
+
+def surge(seq, service="kesehatan", level="surge"):
+    return {"seq": seq, "type": "queue.alert", "at": NOON.isoformat(), "ticket": None,
+            "counter": None, "data": {"service": service, "level": level,
+                                      "oldest_wait_s": 2760 if level == "surge" else None,
+                                      "limit_s": 2700}}
+
+
+def queue(last_seq, *services):
+    return {"last_seq": last_seq, "services": [],
+            "alerts": [{"service": s, "oldest_wait_s": 2760, "limit_s": 2700} for s in services]}
+
+
+SERVICES = [{"id": "adminduk", "letter": "A", "name": "Administrasi Kependudukan",
+             "name_en": "Civil Registration"},
+            {"id": "kesehatan", "letter": "B", "name": "Kesehatan", "name_en": "Health"}]
+
+
+def test_a_surge_comes_and_goes_with_the_hubs_alerts():
+    state = BoardState()
+    state.apply_snapshot(None, SERVICES)
+    assert state.apply_event(surge(5)) is None
+    assert state.surges == ["kesehatan"]
+    assert state.surge_note() == "Layanan Kesehatan sedang ramai — mohon bersabar"
+    state.apply_event(surge(6, "adminduk"))
+    assert state.surges == ["adminduk", "kesehatan"]  # in the post's order
+    assert state.alerts == []  # not a device fault: the ticker's red tag stays off
+    state.apply_event(surge(7, level="clear"))
+    assert state.surge_note() == "Layanan Administrasi Kependudukan sedang ramai — mohon bersabar"
+    state.apply_event(surge(8, "adminduk", level="clear"))
+    assert state.surges == [] and state.surge_note() == ""
+
+
+def test_surges_are_restored_from_queue_and_a_replayed_log_does_not_undo_it():
+    # A display starting (or reconnecting) takes /queue's standing alerts; the log it then
+    # replays still holds a surge at seq 3 the hub has since cleared, and one at seq 9 that
+    # /queue (as of seq 10) lists: neither changes what /queue said.
+    state = BoardState(lang="en")
+    state.apply_snapshot(None, SERVICES, queue(10, "adminduk"))
+    assert state.surge_note() == "Long queue for Civil Registration — thank you for your patience"
+    state.apply_event(surge(3))
+    state.apply_event(surge(9, "adminduk", level="clear"))
+    assert state.surges == ["adminduk"]
+    state.apply_event(surge(11, "adminduk", level="clear"))  # live, after the snapshot
+    assert state.surges == []
+
+
+def test_a_snapshot_older_than_an_alert_already_shown_is_not_taken_for_surges():
+    state = BoardState()
+    state.apply_snapshot(None, SERVICES, queue(4))
+    state.apply_event(surge(5))
+    state.apply_snapshot(None, SERVICES, queue(4))  # fetched just before seq 5 was sent
+    assert state.surges == ["kesehatan"]
+    state.apply_snapshot(None, SERVICES, queue(5, "kesehatan"))
+    assert state.surges == ["kesehatan"]
+
+
+def test_a_surge_cleared_while_the_hub_was_out_of_reach_goes_at_the_reconnect():
+    # The hub restarted (its standing alerts are in memory only) and served the queue down;
+    # the display's first snapshot after the reconnect lists no alert.
+    state = BoardState()
+    state.apply_snapshot(None, SERVICES, queue(4))
+    state.apply_event(surge(5))
+    state.apply_snapshot(None, SERVICES, queue(12))
+    assert state.surges == []
+
+
+def test_an_unknown_service_is_named_by_its_id_until_the_services_arrive():
+    state = BoardState()
+    state.apply_event(surge(1, "pengaduan"))
+    assert state.surge_note() == "Layanan pengaduan sedang ramai — mohon bersabar"

@@ -6,7 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from display.texts import LABELS, alert_text, clock_text, date_text, ticker_items, zone_name
+from display.texts import (
+    LABELS,
+    alert_text,
+    clock_text,
+    date_text,
+    surge_text,
+    ticker_items,
+    zone_name,
+)
 
 WIB, WITA, WIT = (timezone(timedelta(hours=h)) for h in (7, 8, 9))
 
@@ -69,3 +77,14 @@ def test_ticker_lists_alerts_then_each_open_service_standard():
     # English where the post gave it, Indonesian where it did not.
     assert english[0] == ("A · Civil Registration — Requirements: ID card; Time: 15 menit; "
                           "Cost: Free")
+
+
+def test_a_surge_is_a_calm_note_naming_the_services():
+    assert surge_text(["Kesehatan"]) == "Layanan Kesehatan sedang ramai — mohon bersabar"
+    assert surge_text(["Kesehatan", "Bantuan Sosial", "Pengaduan"]) == \
+        "Layanan Kesehatan, Bantuan Sosial dan Pengaduan sedang ramai — mohon bersabar"
+    assert surge_text(["Layanan KTP"]) == "Layanan KTP sedang ramai — mohon bersabar"
+    assert surge_text(["Health"], "en") == "Long queue for Health — thank you for your patience"
+    assert surge_text(["Health", "Civil Registration"], "en") == \
+        "Long queues for Health and Civil Registration — thank you for your patience"
+    assert surge_text([]) == surge_text([""], "en") == ""

@@ -86,6 +86,28 @@ def test_alerts_go_to_the_ticker(qapp):
     assert board.hasAlerts and board.ticker.startswith("⚠ Printer (kios-1): Kertas habis")
 
 
+def test_a_surge_note_follows_the_hubs_alerts(qtbot):
+    board = make_board()
+    board.apply_snapshot({"health": None, "services": SERVICES,
+                          "queue": {"last_seq": 3, "alerts": []}})
+    assert board.surgeNote == ""
+    alert = {"seq": 4, "type": "queue.alert",
+             "data": {"service": "kesehatan", "level": "surge", "oldest_wait_s": 2800,
+                      "limit_s": 2700}}
+    with qtbot.waitSignal(board.surgeChanged, timeout=1000):
+        board.apply_event(alert)
+    assert board.surgeNote == "Layanan Kesehatan sedang ramai — mohon bersabar"
+    assert not board.hasAlerts  # the ticker's red tag is for faults, not for a busy day
+    with qtbot.assertNotEmitted(board.surgeChanged):
+        board.apply_event(call(5, "A001", 1))
+        board.apply_snapshot({"health": None, "services": SERVICES,
+                              "queue": {"last_seq": 5, "alerts": [{"service": "kesehatan"}]}})
+    with qtbot.waitSignal(board.surgeChanged, timeout=1000):
+        board.apply_snapshot({"health": None, "services": SERVICES,
+                              "queue": {"last_seq": 6, "alerts": []}})
+    assert board.surgeNote == ""
+
+
 def test_connection_status_text(qapp):
     board = make_board()
     assert board.statusText == "Mencari hub pos pelayanan…"

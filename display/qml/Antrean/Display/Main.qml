@@ -49,8 +49,10 @@ Window {
             x: root.portrait ? 0 : now.width + root.gap
             y: root.portrait ? now.height + root.gap : 0
             width: root.portrait ? body.width : body.width - now.width - root.gap
-            height: root.portrait ? (body.height - now.height - 2 * root.gap) * 0.5
-                                  : (body.height - root.gap) * 0.54
+            // A surge note takes room in the waiting panel below: give some back to it.
+            height: (root.portrait ? (body.height - now.height - 2 * root.gap) * 0.5
+                                   : (body.height - root.gap) * 0.54)
+                    * (root.board.surgeNote !== "" ? 0.85 : 1)
         }
 
         WaitingList {

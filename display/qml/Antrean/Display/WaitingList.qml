@@ -2,12 +2,15 @@ import QtQuick
 import Antrean.Display.Models
 
 // How many residents wait, per service: letter, name, count ("Tutup" when closed).
+// Below them, while the hub reports a surge, a calm note: "Layanan Kesehatan sedang ramai
+// — mohon bersabar" (board.surgeNote); the rows make room for it.
 Rectangle {
     id: box
+    objectName: "waitingBox"
 
     required property Board board
     required property real u
-    readonly property real rowHeight: Math.max(2 * u, Math.min((height - title.height - 2 * u) / Math.max(list.count, 1), 9 * u))
+    readonly property real rowHeight: Math.max(2 * u, Math.min(list.height / Math.max(list.count, 1), 9 * u))
 
     radius: u
     color: Theme.panel
@@ -27,8 +30,10 @@ Rectangle {
 
     ListView {
         id: list
+        objectName: "waitingRows"
         anchors {
-            left: parent.left; right: parent.right; top: title.bottom; bottom: parent.bottom
+            left: parent.left; right: parent.right; top: title.bottom
+            bottom: note.visible ? note.top : parent.bottom
             leftMargin: 1.5 * box.u; rightMargin: 1.5 * box.u; bottomMargin: box.u
         }
         clip: true
@@ -83,6 +88,33 @@ Rectangle {
                 horizontalAlignment: Text.AlignRight
                 verticalAlignment: Text.AlignVCenter
             }
+        }
+    }
+
+    Rectangle {
+        id: note
+        objectName: "surgeNote"
+        visible: box.board.surgeNote !== ""
+        anchors {
+            left: parent.left; right: parent.right; bottom: parent.bottom
+            leftMargin: 1.5 * box.u; rightMargin: 1.5 * box.u; bottomMargin: 1.5 * box.u
+        }
+        height: Math.min(8.5 * box.u, box.height * 0.3)
+        radius: 0.6 * box.u
+        color: Theme.bg
+        border { color: Theme.accent; width: Math.max(1, 0.25 * box.u) }
+
+        Text {
+            objectName: "surgeText"
+            anchors { fill: parent; leftMargin: 1.5 * box.u; rightMargin: 1.5 * box.u; topMargin: 0.5 * box.u; bottomMargin: 0.5 * box.u }
+            text: box.board.surgeNote.replace(" — ", " —\n")  // what, then the plea: two lines
+            color: Theme.text
+            font { family: Theme.font; bold: true; pixelSize: 3.2 * box.u }
+            fontSizeMode: Text.Fit
+            minimumPixelSize: 1.6 * box.u
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
         }
     }
 }

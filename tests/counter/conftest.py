@@ -80,9 +80,11 @@ def counter_hub(tmp_path_factory: Any) -> Iterator[Any]:
     Each test uses its own counter number and service, so they do not meet. Why not
     ``shared_hub``: a hub start costs 1–4 s and six test modules need one.
     """
+    from counter_helpers import post_config
     from hubproc import HubProcess
 
-    hub = HubProcess(tmp_path_factory.mktemp("counter-hub"))
+    data = tmp_path_factory.mktemp("counter-hub")
+    hub = HubProcess(data, config=post_config(data / "post.toml"))  # post TEST_POST
     hub.make_tokens()
     hub.start()
     yield hub

@@ -1,11 +1,27 @@
-"""Helpers for the counter tests: act as a kiosk and ask the hub what it knows."""
+"""Helpers for the counter tests: the test post, act as a kiosk, ask the hub what it knows."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+TEST_POST = "pos-uji-loket"
+"""The test hub's post id. Why not the example post's: a desktop demo run beside the tests
+announces its hub and counters 1 and 2 on lo as ``pos-contoh``; counters only count peers
+of their own post, so these tests see only each other."""
+
+
+def post_config(path: Path) -> Path:
+    """Write the example post, with :data:`TEST_POST` as its id, to ``path``."""
+    from antrean.config import example_config_path
+
+    text = example_config_path().read_text(encoding="utf-8")
+    path.write_text(text.replace('id = "pos-contoh"', f'id = "{TEST_POST}"', 1),
+                    encoding="utf-8")
+    return path
 
 
 def issue(hub: Any, service: str = "adminduk", priority: str | None = None) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from counter_helpers import TEST_POST
+
 from antrean.discovery import Advertiser
 
 
@@ -22,7 +24,7 @@ def test_choose_a_free_number_keep_it_and_refuse_a_used_one(counter_hub, qtbot, 
         vm.start()
         return vm
 
-    with Advertiser("counter", "pos-contoh", "meja-lima", 0, counter=5,
+    with Advertiser("counter", TEST_POST, "meja-lima", 0, counter=5,
                     interfaces=["127.0.0.1"], extra={"since": "1"}):
         vm = counter()
         try:

@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from counter_helpers import TEST_POST, post_config
+
 from antrean.discovery import Browser
 
 SEE_EACH_OTHER_S = 3.0
@@ -88,7 +90,7 @@ def test_two_counters_see_each_other_and_a_third_cannot_take_a_used_number(count
 
         c.wait_for("counter 3 is in use by meja-a")
         assert not c.has("claimed counter")
-        with Browser(post="pos-contoh", roles=["counter"], interfaces=["127.0.0.1"]) as browser:
+        with Browser(post=TEST_POST, roles=["counter"], interfaces=["127.0.0.1"]) as browser:
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline and len(browser.peers("counter")) < 3:
                 time.sleep(0.1)
@@ -102,12 +104,13 @@ def test_two_counters_see_each_other_and_a_third_cannot_take_a_used_number(count
 def test_without_hub_url_the_counter_finds_its_hub_by_mdns(tmp_path):
     from hubproc import HubProcess
 
-    hub = HubProcess(tmp_path / "hub", mdns=True)  # on 127.0.0.1: announced on loopback only
+    hub = HubProcess(tmp_path / "hub", config=post_config(tmp_path / "post.toml"),
+                     mdns=True)  # on 127.0.0.1: announced on loopback only
     hub.make_tokens()
     hub.start()
     try:
         cfg = tmp_path / "counter.toml"
-        cfg.write_text(f'[hub]\ntoken = "{hub.tokens["counter"]}"\n'
+        cfg.write_text(f'[hub]\ntoken = "{hub.tokens["counter"]}"\npost = "{TEST_POST}"\n'
                        '[mdns]\ninterfaces = ["127.0.0.1"]\n', encoding="utf-8")
         png = tmp_path / "found.png"
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

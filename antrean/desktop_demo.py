@@ -9,6 +9,7 @@ processes, so ``import antrean`` stays light.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -31,6 +32,15 @@ from .storage import Storage
 __all__ = ["DesktopDemo", "has_screen"]
 
 log = logging.getLogger(__name__)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the demo dies, even by SIGKILL, so no
+    part of the demo post outlives it (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def has_screen() -> bool:
@@ -58,7 +68,8 @@ class DesktopDemo:
     def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         logf = open(self.out / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
         p = subprocess.Popen([sys.executable, "-m", "antrean", *args], stdout=logf,
-                             stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                             stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                             preexec_fn=_die_with_parent)
         logf.close()
         self.procs.append((name, p))
         return p

@@ -70,3 +70,24 @@ def test_desktop_demo_runs_a_ticket_from_kiosk_to_voice_and_stops_cleanly(tmp_pa
             proc.wait()
         os.close(master)
         os.close(slave)
+
+
+def test_the_demos_parts_do_not_outlive_it(tmp_path):
+    out = tmp_path / "demo"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QML_DISABLE_DISK_CACHE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "antrean", "demo", "--out", str(out)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: (out / "demo.json").exists(), 60, "the demo to start")
+        pids = json.loads((out / "demo.json").read_text())["pids"].values()
+    finally:
+        proc.kill()  # no chance to stop its parts in order
+        proc.wait()
+
+    def gone() -> bool:
+        return all(not Path(f"/proc/{pid}").exists() or "zombie" in
+                   Path(f"/proc/{pid}/status").read_text().lower() for pid in pids)
+
+    _wait_for(gone, 30, "the demo's parts to stop")
+    assert gone()
+

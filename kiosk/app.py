@@ -2,7 +2,7 @@
 
     antrean kiosk [--config FILE] [--hub URL] [--token T] [--printer SPEC] [--paper 58|80]
                   [--buttons PORT] [--lang id|en] [--size WxH]
-                  [--screenshot FILE [--screen start|confirm|printer-fault|hub-down]]
+                  [--screenshot FILE [--screen NAME]]      NAME: see SCREENS
     antrean kiosk --pair CODE --name NAME [--hub URL]     trade a pairing code for a token
     antrean kiosk --hash-pin                              make a staff PIN hash for the config
 
@@ -18,13 +18,17 @@ import signal
 import sys
 from typing import Any
 
+from antrean.qtcheck import require_safe_pyside
+
 from .config import ConfigError, KioskConfig, apply_overrides, hash_pin, load_kiosk_config
 
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("start", "confirm", "printer-fault", "hub-down")
+SCREENS = ("start", "confirm", "printer-fault", "hub-down", "rate-entry", "rate-refused",
+           "rate-faces", "rate-thanks", "complaint-category", "complaint-text",
+           "complaint-number", "complaint-sent")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -64,6 +68,7 @@ def _config(args: argparse.Namespace) -> KioskConfig:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the kiosk; returns the process exit code."""
+    require_safe_pyside("antrean kiosk")  # before any Qt is imported
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.hash_pin:
@@ -86,10 +91,10 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
-    from .qtfix import guard_bool_refcounts
+    from antrean import sdnotify
+
     from .runtime import Kiosk
 
-    guard_bool_refcounts()  # a kiosk runs for days: see kiosk.qtfix
     if not cfg.hub.token:
         log.warning("no hub token: the hub will refuse tickets; pair this kiosk with "
                     "`antrean kiosk --pair CODE --name NAME`")
@@ -109,6 +114,8 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
         wake.timeout.connect(lambda: None)
         wake.start()
         log.info("kiosk running (hub %s, printer %s)", cfg.hub.url or "by mDNS", cfg.printer.spec)
+        # systemd: up now that the window is; a frozen GUI thread stops the pings.
+        pings = sdnotify.start_gui_watchdog(QTimer)  # noqa: F841 - kept while exec() runs
         return int(app.exec())
     except ValueError as exc:  # a bad printer spec, named by make_printer
         print(f"antrean kiosk: {exc}", file=sys.stderr)

@@ -15,13 +15,12 @@ import hashlib
 import hmac
 import os
 import secrets
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from antrean.config import PRIORITY_CATEGORIES
+from antrean.config import PRIORITY_CATEGORIES, load_toml_model, parse_toml_model, validate_model
 
 __all__ = [
     "ButtonMapping",
@@ -88,10 +87,12 @@ class PrinterSection(_Model):
 
 
 class ButtonMapping(_Model):
-    """What one button of the box takes: a service and an optional priority."""
+    """What one button of the box does: take a ticket of ``service`` (with an optional
+    ``priority``), or give ``rating`` (4 Sangat puas … 1 Tidak puas) to the ticket on screen."""
 
-    service: Annotated[str, Field(min_length=1, max_length=32)]
+    service: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     priority: str | None = None
+    rating: Annotated[int, Field(ge=1, le=4)] | None = None
 
     @field_validator("priority")
     @classmethod
@@ -100,12 +101,34 @@ class ButtonMapping(_Model):
             raise ValueError(f"unknown priority {v!r}; known: {sorted(PRIORITY_CATEGORIES)}")
         return v
 
+    @model_validator(mode="after")
+    def _one_job(self) -> ButtonMapping:
+        if (self.service is None) == (self.rating is None):
+            raise ValueError("give either service (and priority) or rating, not both")
+        if self.rating is not None and self.priority is not None:
+            raise ValueError("priority goes with service, not with rating")
+        return self
+
+
+#: ``[buttons] mode = "rating"``: button n of an unmapped box gives rating RATING_BUTTONS[n].
+RATING_BUTTONS = {1: 4, 2: 3, 3: 2, 4: 1}
+
 
 class ButtonsSection(_Model):
     port: str = ""  # empty: no button box
     baud: Annotated[int, Field(ge=300, le=4_000_000)] = 9600
-    #: Button number -> mapping. Empty: button n takes a regular ticket of the n-th service.
+    #: What unmapped buttons do. "tickets": button n takes a regular ticket of the n-th
+    #: service. "rating": buttons 1-4 are the faces, Sangat puas (1) to Tidak puas (4).
+    mode: Literal["tickets", "rating"] = "tickets"
+    #: Button number -> mapping; overrides the mode for that button.
     map: dict[Annotated[int, Field(ge=1, le=99)], ButtonMapping] = {}
+
+    def rating_for(self, button: int) -> int | None:
+        """The rating button ``button`` gives, or None when it takes tickets (or nothing)."""
+        mapped = self.map.get(button)
+        if mapped is not None:
+            return mapped.rating
+        return RATING_BUTTONS.get(button) if self.mode == "rating" else None
 
 
 class StaffSection(_Model):
@@ -136,27 +159,9 @@ class KioskConfig(_Model):
     mdns: MdnsSection = MdnsSection()
 
 
-def _format_errors(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        if err["type"] == "extra_forbidden":
-            lines.append(f"{loc}: unknown key")
-        else:
-            lines.append(f"{loc or '(top)'}: {err['msg']}")
-    return "; ".join(lines)
-
-
 def parse_kiosk_config(text: str, source: str = "<config>") -> KioskConfig:
     """Validate TOML text; raises :class:`ConfigError` naming the offending key."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    try:
-        return KioskConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{source}: {_format_errors(exc)}") from exc
+    return parse_toml_model(KioskConfig, text, source, error=ConfigError)
 
 
 def load_kiosk_config(path: str | Path | None = None) -> KioskConfig:
@@ -165,12 +170,7 @@ def load_kiosk_config(path: str | Path | None = None) -> KioskConfig:
         if not DEFAULT_CONFIG_PATH.exists():
             return KioskConfig()
         path = DEFAULT_CONFIG_PATH
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read config: {exc.strerror}") from exc
-    return parse_kiosk_config(text, str(p))
+    return load_toml_model(KioskConfig, path, error=ConfigError)
 
 
 def apply_overrides(cfg: KioskConfig, **options: Any) -> KioskConfig:
@@ -184,10 +184,7 @@ def apply_overrides(cfg: KioskConfig, **options: Any) -> KioskConfig:
             continue
         section, key = name.split("_", 1)
         data[section][key] = value
-    try:
-        return KioskConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"command line: {_format_errors(exc)}") from exc
+    return validate_model(KioskConfig, data, "command line", error=ConfigError)
 
 
 # ---------------------------------------------------------------- the staff PIN

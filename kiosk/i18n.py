@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["LANGS", "STRINGS", "clock_text", "people_ahead", "wait_text", "waiting_text"]
+__all__ = ["LANGS", "LAPOR", "STRINGS", "clock_text", "people_ahead", "wait_text", "waiting_text"]
 
 LANGS = ("id", "en")
+
+#: The national complaint channel, shown wherever a resident can complain.
+LAPOR = "SP4N-LAPOR!: lapor.go.id · SMS 1708"
 
 STRINGS: dict[str, dict[str, str]] = {
     "id": {
@@ -101,6 +104,104 @@ STRINGS: dict[str, dict[str, str]] = {
         "clear": "Clear",
     },
 }
+
+# Satisfaction and complaints (kiosk.flows). The face words follow the IKM survey's scale.
+FEEDBACK_WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "feedbackHint": "Sudah dilayani?",
+        "rateEntry": "Nilai layanan kami",
+        "complaintEntry": "Kirim pengaduan",
+        "rateTitle": "Nilai layanan kami",
+        "rateEnterHint": "Ketik nomor antrean Anda (misalnya A12), atau pindai kode QR pada tiket.",
+        "next": "Lanjut",
+        "cancel": "Batal",
+        "back": "Kembali",
+        "rateFacesTitle": "Bagaimana layanan kami hari ini?",
+        "rateFor": "Nomor {number}",
+        "rating4": "Sangat puas",
+        "rating3": "Puas",
+        "rating2": "Kurang puas",
+        "rating1": "Tidak puas",
+        "thanks": "Terima kasih!",
+        "rateThanksSub": "Penilaian Anda untuk nomor {number} sudah kami terima.",
+        "rateNotServed": "Penilaian bisa diberikan setelah layanan selesai.",
+        "rateAlready": "Nomor {number} sudah memberi penilaian. Terima kasih.",
+        "rateUnknown": "Nomor {number} tidak ditemukan hari ini. Periksa nomor pada tiket Anda.",
+        "rateNotToday": "Tiket ini bukan dari hari ini.",
+        "rateBadNumber": "Ketik huruf layanan lalu angkanya, misalnya A12.",
+        "rateButtonFirst": "Ketik atau pindai nomor antrean Anda dulu, lalu tekan tombol wajah.",
+        "ratePending": "Penilaian Anda untuk {number} tersimpan dan akan dikirim begitu layanan "
+                       "kembali. Terima kasih.",
+        "lookupPending": "Nomor Anda akan diperiksa begitu layanan kembali. Mohon tunggu.",
+        "sending": "Mohon tunggu…",
+        "complaintTitle": "Pengaduan",
+        "complaintHint": "Apa yang ingin Anda adukan? Tanpa nama, tanpa NIK.",
+        "complaintTextHint": "Tulis singkat di sini (boleh dikosongkan)",
+        "complaintNumber": "Nomor antrean",
+        "optional": "opsional",
+        "complaintNumberHint": "Ketik nomor pada tiket Anda, atau pindai kode QR-nya.",
+        "addNumber": "Tambah",
+        "removeNumber": "Tanpa nomor",
+        "send": "Kirim",
+        "space": "Spasi",
+        "complaintSent": "Pengaduan Anda sudah kami terima",
+        "complaintSentSub": "Terima kasih. Ketua pos akan menindaklanjutinya.",
+        "laporLead": "Belum selesai? Sampaikan juga ke",
+        "complaintPending": "Pengaduan Anda tersimpan dan akan dikirim begitu layanan kembali.",
+        "complaintMaybe": "Pengaduan Anda mungkin belum terkirim karena sambungan terputus. "
+                          "Mohon sampaikan kepada petugas, atau lewat SP4N-LAPOR!.",
+    },
+    "en": {
+        "feedbackHint": "Already served?",
+        "rateEntry": "Rate our service",
+        "complaintEntry": "Send a complaint",
+        "rateTitle": "Rate our service",
+        "rateEnterHint": "Type your queue number (for example A12), or scan the QR code on your "
+                         "ticket.",
+        "next": "Next",
+        "cancel": "Cancel",
+        "back": "Back",
+        "rateFacesTitle": "How was our service today?",
+        "rateFor": "Number {number}",
+        "rating4": "Very satisfied",
+        "rating3": "Satisfied",
+        "rating2": "Dissatisfied",
+        "rating1": "Very dissatisfied",
+        "thanks": "Thank you!",
+        "rateThanksSub": "We have received your rating for number {number}.",
+        "rateNotServed": "A rating can be given once the service is finished.",
+        "rateAlready": "Number {number} has already been rated. Thank you.",
+        "rateUnknown": "Number {number} was not issued today. Check the number on your ticket.",
+        "rateNotToday": "This ticket is not from today.",
+        "rateBadNumber": "Type the service letter, then the digits, for example A12.",
+        "rateButtonFirst": "Type or scan your queue number first, then press a face button.",
+        "ratePending": "Your rating for {number} is saved and will be sent as soon as the "
+                       "service is back. Thank you.",
+        "lookupPending": "Your number will be checked as soon as the service is back. "
+                         "Please wait.",
+        "sending": "Please wait…",
+        "complaintTitle": "Complaint",
+        "complaintHint": "What is your complaint about? No name, no ID number.",
+        "complaintTextHint": "Write briefly here (optional)",
+        "complaintNumber": "Queue number",
+        "optional": "optional",
+        "complaintNumberHint": "Type the number on your ticket, or scan its QR code.",
+        "addNumber": "Add",
+        "removeNumber": "No number",
+        "send": "Send",
+        "space": "Space",
+        "complaintSent": "We have received your complaint",
+        "complaintSentSub": "Thank you. The post lead will follow it up.",
+        "laporLead": "Not resolved? You can also report to",
+        "complaintPending": "Your complaint is saved and will be sent as soon as the service "
+                            "is back.",
+        "complaintMaybe": "Your complaint may not have arrived: the connection dropped. Please "
+                          "tell the staff, or use SP4N-LAPOR!.",
+    },
+}
+for _lang in LANGS:
+    STRINGS[_lang].update(FEEDBACK_WORDS[_lang])
+    STRINGS[_lang]["lapor"] = LAPOR
 
 _DAYS = {"id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
          "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}

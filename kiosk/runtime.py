@@ -1,8 +1,8 @@
 """The kiosk's parts, built from its config, started in order and stopped in reverse.
 
 :class:`Kiosk` is what ``antrean kiosk`` runs and what the tests and the benchmark drive: the
-printer, the hub client, the view-model, the desk (issue + print), the hub link, the button
-box, the mDNS advertisement and the QML window.
+printer, the hub client, the view-model, the desk (issue + print), the feedback desk (ratings
+and complaints), the hub link, the button box, the mDNS advertisement and the QML window.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from hardware.printer import TicketPrinter, make_printer
 
 from .config import KioskConfig, default_name
 from .desk import TicketDesk
+from .feedback import FeedbackDesk
 from .hublink import HubLink, KioskAdvertiser
-from .qtfix import guard_bool_refcounts
 from .viewmodel import KioskViewModel
 
 __all__ = ["Kiosk", "QML_DIR", "pick_font_family"]
@@ -73,7 +73,6 @@ class Kiosk:
         app = QGuiApplication.instance()
         if not isinstance(app, QGuiApplication):
             raise RuntimeError("create the QGuiApplication before the Kiosk")
-        guard_bool_refcounts()  # before the first emit; see kiosk.qtfix
         self.cfg = cfg
         family = pick_font_family()
         app.setFont(QFont(family))  # QML Text uses the application font unless told otherwise
@@ -84,12 +83,13 @@ class Kiosk:
         self.vm = KioskViewModel(cfg, font_family=family)
         self.desk = TicketDesk(self.client, self.printer, self.vm, history=cfg.staff.history,
                                printer_poll_s=printer_poll_s)
+        self.feedback = FeedbackDesk(self.client, self.vm)
         advertise = cfg.mdns.advertise if advertise is None else advertise
         self.advertiser = (KioskAdvertiser(cfg.kiosk.name or default_name(),
                                            cfg.mdns.interfaces) if advertise else None)
         self.link = HubLink(self.client, _LinkFanout(self.vm, self.client, self.advertiser),
                             online_poll_s=online_poll_s, offline_poll_s=offline_poll_s)
-        self.vm.attach(self.desk, self.link)
+        self.vm.attach(self.desk, self.link, self.feedback)
         self.buttons: Any = None
         if cfg.buttons.port:
             from hardware.buttons import ButtonBox
@@ -119,8 +119,9 @@ class Kiosk:
         return self.window
 
     def start(self) -> Kiosk:
-        """Start the worker threads: desk, hub link, button box."""
+        """Start the worker threads: desk, feedback desk, hub link, button box."""
         self.desk.start()
+        self.feedback.start()
         self.link.start()
         if self.buttons is not None:
             self.buttons.start()
@@ -135,6 +136,7 @@ class Kiosk:
         if self.buttons is not None:
             self.buttons.close()
         self.link.close()
+        self.feedback.close()
         self.desk.close()
         if self.advertiser is not None:
             self.advertiser.close()

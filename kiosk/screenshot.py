@@ -1,8 +1,8 @@
 """``antrean kiosk --screenshot FILE [--screen …]``: render one kiosk screen to a PNG and exit.
 
 With a hub (``--hub`` or ``[hub] url``) the tiles show its real services and counts; with none,
-the packaged example post with sample counts. Nothing is issued, printed or advertised: the
-confirmation and printer-fault screens show a sample ticket.
+the packaged example post with sample counts. Nothing is issued, printed, rated, filed or
+advertised: the confirmation, printer-fault, rating and complaint screens show sample data.
 """
 
 from __future__ import annotations
@@ -75,6 +75,50 @@ def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
                         fault_message="Printer tidak tersambung" if fault else None)
 
 
+#: The hub's complaint categories (``GET /complaints/categories``), for a screenshot without one.
+SAMPLE_CATEGORIES = [
+    {"id": "waktu", "name": "Waktu tunggu terlalu lama", "name_en": "Waiting time too long"},
+    {"id": "petugas", "name": "Sikap petugas", "name_en": "Staff behaviour"},
+    {"id": "prosedur", "name": "Persyaratan / prosedur", "name_en": "Requirements / procedure"},
+    {"id": "biaya", "name": "Biaya / pungutan", "name_en": "Cost / illegal fees"},
+    {"id": "sarana", "name": "Sarana dan prasarana", "name_en": "Facilities"},
+    {"id": "lainnya", "name": "Lainnya", "name_en": "Other"},
+]
+
+
+def _categories(cfg: KioskConfig, client: Any) -> list[dict[str, str]]:
+    from antrean.client import HubError
+
+    if cfg.hub.url:
+        try:
+            return list(client.request("GET", "/complaints/categories"))
+        except HubError as exc:
+            log.warning("no complaint categories from the hub (%s): samples", exc)
+    return SAMPLE_CATEGORIES
+
+
+def _sample_feedback(vm: Any, screen: str, services: list[dict[str, Any]],
+                     categories: list[dict[str, str]]) -> None:
+    """The rating and complaint screens, with a sample ticket of the post's second service."""
+    from .i18n import STRINGS
+
+    service = services[min(1, len(services) - 1)] if services else {"id": "", "letter": "B"}
+    number = f"{service.get('letter', 'B')}012"
+    ticket = {"id": "00000000-0000-4000-8000-000000000012", "number": number,
+              "service": service["id"]}
+    step = screen.split("-", 1)[1]
+    if screen.startswith("rate-"):
+        message = STRINGS[vm.lang]["rateNotServed"] if step == "refused" else ""
+        vm.rating.show_sample("entry" if step == "refused" else step, entry=number[0] + "12",
+                              ticket=ticket, rating=4, message=message)
+    else:
+        text = ("Antrean terlalu lama, loket 2 kosong sejak jam 10 padahal banyak lansia "
+                "menunggu") if step != "category" else ""
+        vm.complaint.show_sample(step, categories=categories, category="waktu", text=text,
+                                 number=number if step != "category" else "",
+                                 entry=number[0] + "12")
+
+
 def _settle(app: Any, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -111,6 +155,8 @@ def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int,
                                                   screen == "printer-fault"))
         elif screen == "hub-down":
             vm.show_sample("hub-down")
+        elif screen.startswith(("rate-", "complaint-")):
+            _sample_feedback(vm, screen, services, _categories(cfg, kiosk.client))
         window = kiosk.load(*size)
         if window is None:
             return 1

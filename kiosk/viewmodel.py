@@ -2,9 +2,11 @@
 
 Screens (``screen``): ``start`` (tiles), ``busy`` (a request is out), ``confirm`` (the number,
 ~8 s), ``printer-fault`` (the number, the printer failed), ``refused`` (the hub said no),
-``hub-down`` (the hub does not answer). The desk and the hub link report from their own
-threads through the listener methods below, which only emit queued signals; all state changes
-happen on the GUI thread.
+``hub-down`` (the hub does not answer), and the steps of the satisfaction rating
+(``rate-*``) and the complaint (``complaint-*``), whose state is in ``rating`` and
+``complaint`` (see kiosk.flows). The desks and the hub link report from their own threads
+through the listener methods below, which only emit queued signals; all state changes happen
+on the GUI thread.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 from antrean.client import HubError
 from antrean.config import PRIORITY_CATEGORIES
 
+from .complaint import ComplaintFlow
 from .config import KioskConfig
 from .desk import TicketDesk, TicketRecord, TicketRequest
+from .feedback import FeedbackDesk, FeedbackJob
+from .flows import Flows
 from .hublink import HubLink
 from .i18n import STRINGS, clock_text, people_ahead, wait_text
 from .models import ServiceListModel, make_tile
+from .rating import RatingFlow
 from .staff import StaffMenu
 
 __all__ = ["KioskViewModel"]
@@ -57,6 +63,7 @@ class KioskViewModel(QObject):
     _reprintedSig = Signal(object)
     _printerSig = Signal(bool, str, str)
     _buttonSig = Signal(int)
+    _feedbackSig = Signal(str, object, object)
 
     def __init__(self, cfg: KioskConfig, font_family: str = "DejaVu Sans",
                  parent: QObject | None = None) -> None:
@@ -80,6 +87,11 @@ class KioskViewModel(QObject):
         self._printer_ok, self._printer_message = True, ""
         self._desk: TicketDesk | None = None
         self._link: HubLink | None = None
+        self._flows = Flows(strings=lambda: STRINGS[self._lang], lang=lambda: self._lang,
+                            letters=self._letters, service_name=self._service_name,
+                            closed=self._flow_closed, parent=self)
+        for flow in (self._flows.rating, self._flows.complaint):
+            flow.changed.connect(self.changed)
         self._staff = StaffMenu(cfg.staff.pin_hash, history=self._history, reprint=self._reprint,
                                 strings=lambda: STRINGS[self._lang], status=self._status,
                                 parent=self)
@@ -94,13 +106,15 @@ class KioskViewModel(QObject):
                           (self._waitingSig, self._on_waiting), (self._issuedSig, self._on_issued),
                           (self._refusedSig, self._on_refused),
                           (self._reprintedSig, self._on_reprinted),
-                          (self._printerSig, self._on_printer), (self._buttonSig, self._on_button)):
+                          (self._printerSig, self._on_printer), (self._buttonSig, self._on_button),
+                          (self._feedbackSig, self._on_feedback)):
             sig.connect(slot)
         self._tick()
 
-    def attach(self, desk: TicketDesk | None, link: HubLink | None) -> None:
-        """Give the view-model its desk and hub link (they need it as their listener first)."""
-        self._desk, self._link = desk, link
+    def attach(self, desk: TicketDesk | None, link: HubLink | None,
+               feedback: FeedbackDesk | None = None) -> None:
+        """Give the view-model its desks and hub link (they need it as their listener first)."""
+        self._desk, self._link, self._flows.desk = desk, link, feedback
         self._clock_timer.start()
 
     # ----- properties QML binds to ----------------------------------------------------------
@@ -135,9 +149,27 @@ class KioskViewModel(QObject):
             return self._shown[0]
         if self._pending is not None:
             return "hub-down" if self._pending_waiting else "busy"
+        flow = self._flows.active()
+        if flow is not None:
+            if flow.busy:
+                return "hub-down" if flow.waiting else "busy"
+            if self._online or flow.step in ("thanks", "sent"):
+                return flow.screen
         if not self._online or not self._services.rowCount():
             return "hub-down"
         return "start"
+
+    @Property(RatingFlow, constant=True)
+    def rating(self) -> RatingFlow:
+        return self._flows.rating
+
+    @Property(ComplaintFlow, constant=True)
+    def complaint(self) -> ComplaintFlow:
+        return self._flows.complaint
+
+    @Property(str, notify=changed)
+    def busyText(self) -> str:  # noqa: N802
+        return STRINGS[self._lang]["busy" if self._pending is not None else "sending"]
 
     @Property(bool, notify=changed)
     def hubOnline(self) -> bool:  # noqa: N802
@@ -190,7 +222,8 @@ class KioskViewModel(QObject):
     @Property(str, notify=changed)
     def pendingText(self) -> str:  # noqa: N802
         if self._pending is None:
-            return ""
+            flow = self._flows.active()
+            return flow.pending_text() if flow is not None and flow.waiting else ""
         return STRINGS[self._lang]["hubDownPending"].format(service=self._pending.service_name)
 
     @Property(float, notify=changed)
@@ -226,6 +259,26 @@ class KioskViewModel(QObject):
         self._touched()
         self._set_lang("en" if self._lang == "id" else "id")
 
+    @Slot()
+    def openRating(self) -> None:  # noqa: N802
+        """"Nilai layanan kami" on the start screen."""
+        self._touched()
+        if self.screen == "start":
+            self._flows.rating.open()
+
+    @Slot()
+    def openComplaint(self) -> None:  # noqa: N802
+        """"Kirim pengaduan" on the start screen."""
+        self._touched()
+        if self.screen == "start":
+            self._flows.complaint.open()
+
+    @Slot(str)
+    def keyTyped(self, text: str) -> None:  # noqa: N802
+        """A key from a keyboard: a USB barcode scanner types the ticket's QR, then Enter."""
+        self._touched()
+        self._flows.key(text, at_start=self.screen == "start")
+
     def button_pressed(self, number: int) -> None:
         """A button of the box was pressed (any thread)."""
         self._buttonSig.emit(number)
@@ -251,9 +304,15 @@ class KioskViewModel(QObject):
         return True
 
     def _on_button(self, number: int) -> None:
+        rating = self._cfg.buttons.rating_for(number)
+        if rating is not None:
+            self._flows.rating.box_press(rating, may_open=self.screen == "start")
+            return
+        if self._flows.active() is not None:
+            return  # a ticket button pressed while someone rates or complains: not theirs
         mapped = self._cfg.buttons.map.get(number)
         tiles = self._services.tiles()
-        if mapped is not None:
+        if mapped is not None and mapped.service is not None:
             service, priority = mapped.service, mapped.priority
         elif 1 <= number <= len(tiles):
             service, priority = tiles[number - 1]["serviceId"], None
@@ -300,6 +359,8 @@ class KioskViewModel(QObject):
         self._online = online
         if online and self._desk is not None:
             self._desk.hub_back()
+        if online:
+            self._flows.hub_back()
         self.changed.emit()
         self._staff.refresh()
 
@@ -352,6 +413,7 @@ class KioskViewModel(QObject):
             self._lang = lang
             self._rebuild_tiles()
             self._tick()
+            self._flows.refresh()
             self.changed.emit()
 
     def _rebuild_tiles(self) -> None:
@@ -371,6 +433,24 @@ class KioskViewModel(QObject):
         if cat is None:
             return None
         return cat.name_en if self._lang == "en" else cat.name
+
+    # ----- the rating and complaint flows ------------------------------------------------
+    def _flow_closed(self) -> None:
+        self._set_lang(self._default_lang)  # the next resident most likely reads Indonesian
+        self.changed.emit()
+
+    def _letters(self) -> list[str]:
+        """The post's service letters, for the number pads."""
+        return sorted({str(t["letter"]) for t in self._services.tiles() if t["letter"]})
+
+    def _service_name(self, service_id: str) -> str:
+        tile = self._services.tile(service_id)
+        return str(tile["name"]) if tile is not None else ""
+
+    def _on_feedback(self, outcome: str, job: FeedbackJob, payload: Any) -> None:
+        self._flows.answer(outcome, job, payload)
+        if outcome == "waiting" and self._link is not None:
+            self._link.refresh()  # the hub link decides when the screen says "hub down"
 
     def _history(self) -> list[TicketRecord]:
         return self._desk.history() if self._desk is not None else []
@@ -406,6 +486,15 @@ class KioskViewModel(QObject):
 
     def printer_changed(self, ok: bool, kind: str, message: str) -> None:
         self._printerSig.emit(ok, kind, message)
+
+    def feedback_waiting(self, job: FeedbackJob) -> None:
+        self._feedbackSig.emit("waiting", job, None)
+
+    def feedback_done(self, job: FeedbackJob, result: Any) -> None:
+        self._feedbackSig.emit("done", job, result)
+
+    def feedback_refused(self, job: FeedbackJob, error: HubError) -> None:
+        self._feedbackSig.emit("refused", job, error)
 
     # ----- for --screenshot -----------------------------------------------------------------
     def show_sample(self, screen: str, record: TicketRecord | None = None) -> None:

@@ -45,6 +45,19 @@ class KioskUnderTest:
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          centre)
 
+    def press_keys(self, keys: str, prefix: str = "key-") -> None:
+        """Touch the keys of a pad or keyboard one after the other (" " is the space bar)."""
+        for ch in keys:
+            self.click(prefix + ("space" if ch == " " else ch))
+
+    def scan(self, code: str) -> None:
+        """A USB barcode scanner: the code typed as keys, then Enter, to the kiosk window."""
+        self.window.requestActivate()
+        self.qtbot.waitUntil(lambda: self.window.isActive(), timeout=2000)
+        for ch in code:  # (keyClicks takes widgets only)
+            QTest.keyClick(self.window, ch)
+        QTest.keyClick(self.window, Qt.Key.Key_Return)
+
     def wait_screen(self, screen: str, timeout: float = 5.0) -> None:
         self.qtbot.waitUntil(lambda: self.vm.screen == screen, timeout=int(timeout * 1000))
 
@@ -95,3 +108,46 @@ def set_service_open(hub: Any, service: str, is_open: bool) -> None:
     action = "open" if is_open else "close"
     r = httpx.post(f"{hub.url}/api/v1/services/{service}/{action}", headers=hub.headers("lead"))
     r.raise_for_status()
+
+
+def issue(hub: Any, service: str = "kesehatan") -> dict[str, Any]:
+    """A ticket issued at the hub as another kiosk would (it waits)."""
+    import uuid
+
+    r = httpx.post(f"{hub.url}/api/v1/tickets", headers=hub.headers("kiosk"),
+                   json={"service": service, "request_id": str(uuid.uuid4())})
+    r.raise_for_status()
+    return dict(r.json())
+
+
+def serve(hub: Any, service: str = "kesehatan", counter: int = 1) -> dict[str, Any]:
+    """A ticket issued, then called and finished as served at ``counter``.
+
+    Earlier tickets of the service (left by other tests on a shared hub) are served first.
+    """
+    ticket = issue(hub, service)
+    h, url = hub.headers("counter"), f"{hub.url}/api/v1/counters/{counter}"
+    while True:
+        called = httpx.post(f"{url}/next", headers=h, json={"services": [service]})
+        called.raise_for_status()
+        httpx.post(f"{url}/finish", headers=h, json={"outcome": "served"}).raise_for_status()
+        if called.json()["id"] == ticket["id"]:
+            return ticket
+
+
+def satisfaction(hub: Any) -> dict[str, int]:
+    """Today's ratings per face as the lead's stats count them ({"4": n, …})."""
+    r = httpx.get(f"{hub.url}/api/v1/stats", headers=hub.headers("lead"))
+    r.raise_for_status()
+    return dict(r.json()["satisfaction"]["counts"])
+
+
+def complaints(hub: Any) -> list[dict[str, Any]]:
+    r = httpx.get(f"{hub.url}/api/v1/complaints", headers=hub.headers("lead"))
+    r.raise_for_status()
+    return list(r.json())
+
+
+def typed(number: str) -> str:
+    """How a resident types a number on the pad: "B007" → "B7"."""
+    return number[0] + str(int(number[1:]))

@@ -1,8 +1,10 @@
-"""``antrean kiosk`` from the outside: screenshots, pairing, and the kiosk seen by mDNS."""
+"""``antrean kiosk`` from the outside: screenshots, pairing, systemd, and the kiosk seen by mDNS."""
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,7 +34,8 @@ def kiosk_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_screenshot_of_the_start_screen_from_a_real_hub(shared_hub, tmp_path: Path) -> None:
     png = tmp_path / "start.png"
-    done = kiosk_cli("--hub", shared_hub.url, "--token", shared_hub.tokens["kiosk"],
+    # --token=T: a token may start with "-", which argparse would take for an option.
+    done = kiosk_cli("--hub", shared_hub.url, f"--token={shared_hub.tokens['kiosk']}",
                      "--printer", "fake", "--size", "800x480", "--screenshot", str(png))
     assert done.returncode == 0, done.stderr
     with Image.open(png) as img:
@@ -92,23 +95,65 @@ def test_the_kiosk_advertises_itself_on_loopback_only(shared_hub, make_kiosk) ->
     assert "127.0.0.1" in peer.addresses
 
 
-def test_the_kiosk_process_runs_and_stops_in_order_on_sigterm(shared_hub, tmp_path: Path) -> None:
+def test_the_kiosk_process_tells_systemd_and_stops_in_order_on_sigterm(shared_hub,
+                                                                       tmp_path: Path) -> None:
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(f'[hub]\nurl = "{shared_hub.url}"\ntoken = "{shared_hub.tokens["kiosk"]}"\n'
                    "[mdns]\nadvertise = false\n")
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # systemd's side of sd_notify
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(15)
+    env = dict(os.environ, NOTIFY_SOCKET=str(tmp_path / "notify"), WATCHDOG_USEC="400000")
     proc = subprocess.Popen([sys.executable, "-m", "antrean", "kiosk", "--config", str(cfg),
-                             "--size", "800x480"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+                             "--size", "800x480"], cwd=REPO, stderr=subprocess.PIPE, text=True,
+                            env=env)
     try:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            if "hub answers" in line:
-                break
+        assert notify.recv(256).startswith(b"READY=1")  # once the window is up
+        assert notify.recv(256) == b"WATCHDOG=1"  # then pings from the GUI thread
+        assert notify.recv(256) == b"WATCHDOG=1"
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
     finally:
+        notify.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def test_main_refuses_a_pyside_that_would_crash_before_any_qt(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("antrean.qtcheck.unsafe_pyside",
+                        lambda: "PySide6 6.12.0 on Python 3.11 loses references to None/True")
+    with pytest.raises(SystemExit) as exc:
+        main(["--hash-pin"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.startswith("antrean kiosk: PySide6 6.12.0 on Python 3.11")
+
+
+def test_the_command_line_config_and_hub_calls_import_no_qt() -> None:
+    code = ("import sys, kiosk, kiosk.app, kiosk.config, kiosk.feedback, kiosk.desk; "
+            "qt = [m for m in sys.modules if m.startswith('PySide6')]; "
+            "assert not qt, qt")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("screen, size", [("rate-faces", "800x480"),
+                                          ("complaint-sent", "480x800")])
+def test_screenshots_of_the_rating_and_complaint_screens(screen: str, size: str,
+                                                         tmp_path: Path) -> None:
+    png = tmp_path / f"{screen}.png"
+    done = kiosk_cli("--screenshot", str(png), "--screen", screen, "--size", size)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no QML warning
+    with Image.open(png) as img:
+        w, h = (int(v) for v in size.split("x"))
+        assert img.size == (w, h)
+        colours = {c for _, c in img.convert("RGB").getcolors(2**16) or []}
+        # The green of "Sangat puas" / of the receipt's banner is drawn.
+        assert (0x1B, 0x7F, 0x3B) in colours
 
 
 def test_without_a_hub_url_the_kiosk_finds_its_posts_hub_by_mdns(tmp_path, make_kiosk) -> None:

@@ -301,25 +301,3 @@ def test_words_and_numbers() -> None:
     assert wait_text(3900, "id") == "Perkiraan waktu tunggu: ± 1 jam 5 menit"
     assert wait_text(None, "id") == ""
     assert people_ahead(1, "en") == "1 person ahead of you"
-
-
-def test_many_qt_calls_do_not_use_up_none_or_true(qapp) -> None:
-    """PySide6 6.12 + Python 3.11 drops references to None and True (see kiosk.qtfix)."""
-    import sys
-
-    from PySide6.QtCore import QObject, QTimer, Signal
-
-    from kiosk.qtfix import guard_bool_refcounts
-
-    class Chatty(QObject):
-        said = Signal()
-
-    guard_bool_refcounts()
-    chatty, timer = Chatty(), QTimer()
-    # More calls than None and True have references on an unguarded 3.11: without the
-    # guard this crashes the test run.
-    for _ in range(40_000):
-        chatty.said.emit()
-        timer.stop()
-    assert sys.getrefcount(True) > 1000 and sys.getrefcount(None) > 1000
-    chatty.deleteLater()

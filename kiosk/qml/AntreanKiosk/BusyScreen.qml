@@ -27,7 +27,7 @@ Overlay {
         Text {
             anchors.centerIn: parent
             width: parent.width - 8 * screen.u
-            text: screen.vm.words.busy
+            text: screen.vm.busyText
             color: Theme.ink
             font.pixelSize: 4.4 * screen.u
             font.bold: true

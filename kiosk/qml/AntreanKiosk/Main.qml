@@ -23,6 +23,19 @@ Window {
         anchors { left: parent.left; right: parent.right; top: parent.top }
     }
 
+    // A USB barcode scanner is a keyboard: it types the ticket's QR (its id), then Enter.
+    // Nothing else on the kiosk takes keyboard focus, so every key lands here.
+    Item {
+        objectName: "keyCatcher"
+        focus: true
+        Keys.onPressed: (event) => {
+            if (event.text !== "") {
+                root.vm.keyTyped(event.text)
+                event.accepted = true
+            }
+        }
+    }
+
     Item {
         id: body
         anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: parent.bottom }
@@ -44,6 +57,22 @@ Window {
             vm: root.vm
             u: root.u
             visible: root.vm.screen === "refused"
+        }
+        // Visible for the whole flow: the busy and hub-down layers above cover it while a
+        // request is out, so the start screen never flashes in between.
+        RateScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            portrait: root.portrait
+            visible: root.vm.rating.step !== ""
+        }
+        ComplaintScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            portrait: root.portrait
+            visible: root.vm.complaint.step !== ""
         }
         BusyScreen {
             anchors.fill: parent

@@ -64,7 +64,7 @@ Item {
         x: start.pad
         y: titleBlock.height + start.pad
         width: start.portrait ? start.width - 2 * start.pad : Math.max(24 * start.u, start.width * 0.27)
-        height: start.portrait ? 16 * start.u : printerBanner.y - y - start.pad
+        height: start.portrait ? 16 * start.u : feedbackStrip.y - y - start.u
 
         Text {
             id: priorityTitle
@@ -125,7 +125,7 @@ Item {
         x: start.portrait ? start.pad : priorityArea.x + priorityArea.width + 2 * start.pad
         y: start.portrait ? priorityArea.y + priorityArea.height + start.pad : priorityArea.y
         width: start.width - x - start.pad
-        height: printerBanner.y - y - start.pad
+        height: feedbackStrip.y - y - start.u
         readonly property int columns: start.columnsFor(Math.max(1, tileRepeater.count), width, height)
         readonly property int rows: Math.max(1, Math.ceil(tileRepeater.count / columns))
         readonly property real tileWidth: (width - (columns - 1) * start.gap) / columns
@@ -165,6 +165,46 @@ Item {
                     waitingLabel: start.vm.words.waitingLabel
                     onClicked: (serviceId) => start.vm.take(serviceId)
                 }
+            }
+        }
+    }
+
+    // Rating and complaints: a strip along the bottom, smaller and quieter than the tiles, so
+    // that taking a number stays the obvious thing to do.
+    Item {
+        id: feedbackStrip
+        anchors { left: parent.left; right: parent.right }
+        y: printerBanner.y - height
+        height: 6.2 * start.u
+
+        Rectangle {
+            anchors { left: parent.left; right: parent.right; top: parent.top }
+            height: Math.max(1, 0.15 * start.u)
+            color: Theme.line
+        }
+        Row {
+            anchors { right: parent.right; rightMargin: start.pad; verticalCenter: parent.verticalCenter
+                      verticalCenterOffset: 0.2 * start.u }
+            spacing: 1.4 * start.u
+
+            Text {
+                anchors.verticalCenter: parent.verticalCenter
+                text: start.vm.words.feedbackHint
+                color: Theme.muted
+                font.pixelSize: 2.1 * start.u
+            }
+            SmallButton {
+                objectName: "rateButton"
+                u: start.u
+                face: true
+                text: start.vm.words.rateEntry
+                onClicked: start.vm.openRating()
+            }
+            SmallButton {
+                objectName: "complaintButton"
+                u: start.u
+                text: start.vm.words.complaintEntry
+                onClicked: start.vm.openComplaint()
             }
         }
     }

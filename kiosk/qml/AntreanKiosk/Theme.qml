@@ -21,6 +21,13 @@ QtObject {
     readonly property var tileColors: ["#0b6e8f", "#1b7f3b", "#a15c00", "#5b3ea6", "#b3261e",
                                        "#00695c", "#8a4b08", "#283593"]
 
+    // The faces of the satisfaction rating, 4 (Sangat puas) to 1 (Tidak puas): white features
+    // on these fills keep a contrast of at least 3.5:1.
+    readonly property var faceColors: ({ 4: "#1b7f3b", 3: "#4f7f1f", 2: "#b35c00", 1: "#b3261e" })
+    readonly property color lapor: "#7a1f2b"  // the national complaint channel's card
+
+    function faceColor(rating) { return faceColors[rating] || muted }
+
     function priorityColor(kind) {
         return kind === "elderly" ? elderly : kind === "disabled" ? disabled : pregnant
     }

@@ -69,9 +69,7 @@ class ComplaintFlow(QObject, Flow):
     # ----- properties ------------------------------------------------------------------
     @Property("QVariantList", notify=changed)
     def categories(self) -> list[dict[str, str]]:
-        en = self._lang() == "en"
-        return [{"id": c["id"], "name": (en and c.get("name_en")) or c["name"]}
-                for c in self._categories]
+        return self._named()
 
     @Property(str, notify=changed)
     def category(self) -> str:
@@ -79,7 +77,7 @@ class ComplaintFlow(QObject, Flow):
 
     @Property(str, notify=changed)
     def categoryName(self) -> str:  # noqa: N802 - QML property name
-        return next((c["name"] for c in self.categories if c["id"] == self._category), "")
+        return next((c["name"] for c in self._named() if c["id"] == self._category), "")
 
     @Property(str, notify=changed)
     def text(self) -> str:
@@ -108,6 +106,12 @@ class ComplaintFlow(QObject, Flow):
     @Property(str, notify=changed)
     def laporSms(self) -> str:  # noqa: N802
         return self._lapor.get("sms", "1708")
+
+    def _named(self) -> list[dict[str, str]]:
+        """The categories with their names in the current language."""
+        en = self._lang() == "en"
+        return [{"id": c["id"], "name": (en and c.get("name_en")) or c["name"]}
+                for c in self._categories]
 
     def pending_text(self) -> str:
         return self._strings()["complaintPending" if self._job and self._job.kind == "complain"

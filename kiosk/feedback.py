@@ -93,7 +93,8 @@ class _MaybeSent(HubError):
                          "The complaint may not have arrived.")
 
 
-_STOPPED = object()
+#: What a job came to: ``(result,)``, a refusal, or None when the desk closed meanwhile.
+_Outcome = tuple[Any] | HubError | None
 
 
 def _nothing_sent(exc: HubError) -> bool:
@@ -164,6 +165,7 @@ class FeedbackDesk:
             job = self._jobs.get()
             if job is None:
                 return
+            outcome: _Outcome
             try:
                 outcome = self._do(job)
             except Exception:  # a bug in one job must not stop the next resident's
@@ -175,11 +177,11 @@ class FeedbackDesk:
                 self._in_flight = None
             if isinstance(outcome, HubError):
                 self._listener.feedback_refused(job, outcome)
-            elif outcome is not _STOPPED:
+            elif outcome is not None:
                 self._listener.feedback_done(job, outcome[0])
 
-    def _do(self, job: FeedbackJob) -> tuple[Any] | HubError | object:
-        """``(result,)``, the refusal to tell, or _STOPPED (closing while retrying)."""
+    def _do(self, job: FeedbackJob) -> _Outcome:
+        """``(result,)``, the refusal to tell, or None (closing while retrying)."""
         delay, told, tries = 0.25, False, 0
         while not self._stop.is_set():
             tries += 1
@@ -206,7 +208,7 @@ class FeedbackDesk:
             if job.kind != "lookup":
                 log.info("%s sent", job.kind)
             return (result,)
-        return _STOPPED
+        return None
 
     def _call(self, job: FeedbackJob) -> Any:
         d = job.data

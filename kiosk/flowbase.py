@@ -102,6 +102,11 @@ class Flow:
     def screen(self) -> str:
         return self.SCREENS.get(self._step, "")
 
+    @property
+    def showing_result(self) -> bool:
+        """The thanks or the receipt is up (worth showing even if the hub just went away)."""
+        return self._step in ("thanks", "sent")
+
     def pending_text(self) -> str:
         return ""
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject
 from .complaint import ComplaintFlow
 from .feedback import FeedbackDesk, FeedbackJob
 from .flowbase import Flow
+from .models import Tile
 from .rating import RatingFlow
 
 __all__ = ["Flows", "SCAN_GAP_S"]
@@ -30,12 +31,13 @@ class Flows:
     """Both flows, the scanner's key buffer, and the feedback desk's answers routed home."""
 
     def __init__(self, *, strings: Callable[[], dict[str, str]], lang: Callable[[], str],
-                 letters: Callable[[], list[str]], service_name: Callable[[str], str],
-                 closed: Callable[[], None], parent: QObject) -> None:
+                 tiles: Callable[[], list[Tile]], closed: Callable[[], None],
+                 parent: QObject) -> None:
         self.desk: FeedbackDesk | None = None
+        self._tiles = tiles
         kw: dict[str, Any] = {"submit": self._submit, "strings": strings, "lang": lang,
-                              "closed": closed, "letters": letters, "parent": parent}
-        self.rating = RatingFlow(service_name=service_name, **kw)
+                              "closed": closed, "letters": self.letters, "parent": parent}
+        self.rating = RatingFlow(service_name=self.service_name, **kw)
         self.complaint = ComplaintFlow(**kw)
         self._scan, self._scan_at = "", 0.0
 
@@ -45,6 +47,15 @@ class Flows:
             if flow.active:
                 return flow
         return None
+
+    def letters(self) -> list[str]:
+        """The post's service letters for the number pads, in the tiles' order (the pad
+        colours each letter like its tile)."""
+        return list(dict.fromkeys(str(t["letter"]) for t in self._tiles() if t["letter"]))
+
+    def service_name(self, service_id: str) -> str:
+        """A service's name as its tile shows it (in the current language)."""
+        return next((str(t["name"]) for t in self._tiles() if t["serviceId"] == service_id), "")
 
     def refresh(self) -> None:
         """The language changed."""

@@ -88,8 +88,7 @@ class KioskViewModel(QObject):
         self._desk: TicketDesk | None = None
         self._link: HubLink | None = None
         self._flows = Flows(strings=lambda: STRINGS[self._lang], lang=lambda: self._lang,
-                            letters=self._letters, service_name=self._service_name,
-                            closed=self._flow_closed, parent=self)
+                            tiles=self._services.tiles, closed=self._flow_closed, parent=self)
         for flow in (self._flows.rating, self._flows.complaint):
             flow.changed.connect(self.changed)
         self._staff = StaffMenu(cfg.staff.pin_hash, history=self._history, reprint=self._reprint,
@@ -153,7 +152,7 @@ class KioskViewModel(QObject):
         if flow is not None:
             if flow.busy:
                 return "hub-down" if flow.waiting else "busy"
-            if self._online or flow.step in ("thanks", "sent"):
+            if self._online or flow.showing_result:
                 return flow.screen
         if not self._online or not self._services.rowCount():
             return "hub-down"
@@ -403,7 +402,8 @@ class KioskViewModel(QObject):
         self._idle_timer.start()
 
     def _idle_reset(self) -> None:
-        if self._shown is None and self._pending is None:
+        # A rating or complaint has its own idle timeout (typing takes a while).
+        if self._shown is None and self._pending is None and self._flows.active() is None:
             self._priority = ""
             self._set_lang(self._default_lang)
             self.changed.emit()
@@ -438,14 +438,6 @@ class KioskViewModel(QObject):
     def _flow_closed(self) -> None:
         self._set_lang(self._default_lang)  # the next resident most likely reads Indonesian
         self.changed.emit()
-
-    def _letters(self) -> list[str]:
-        """The post's service letters, for the number pads."""
-        return sorted({str(t["letter"]) for t in self._services.tiles() if t["letter"]})
-
-    def _service_name(self, service_id: str) -> str:
-        tile = self._services.tile(service_id)
-        return str(tile["name"]) if tile is not None else ""
 
     def _on_feedback(self, outcome: str, job: FeedbackJob, payload: Any) -> None:
         self._flows.answer(outcome, job, payload)

@@ -346,3 +346,16 @@ def test_a_wrong_rating_button_is_refused_by_name(text: str, named: str) -> None
     with pytest.raises(ConfigError) as err:
         parse_kiosk_config(text, "kiosk.toml")
     assert named in str(err.value)
+
+
+def test_a_long_complaint_keeps_its_language(vm, qtbot) -> None:
+    model, desk = vm
+    model.toggleLang()
+    model.openComplaint()
+    answer(qtbot, model, "done", desk.jobs[0], [{"id": "lainnya", "name": "Lainnya"}])
+    model._idle_timer.setInterval(30)  # the start screen's idle reset, 45 s in the field
+    model._idle_timer.start()
+    qtbot.wait(100)
+    assert model.lang == "en" and model.complaint.step == "category"
+    model.complaint.cancel()
+    assert model.lang == "id"  # closing the flow is what resets it

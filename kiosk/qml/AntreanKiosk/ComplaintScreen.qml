@@ -101,9 +101,15 @@ Overlay {
             filled: false
             onClicked: screen.flow.back()
         }
-        Text {
-            anchors { left: textBack.right; right: sendButton.left; margins: screen.pad
-                      verticalCenter: textBack.verticalCenter }
+        Text {  // landscape: between the buttons; portrait: on a line of its own
+            id: categoryText
+            x: screen.portrait ? screen.pad : textBack.x + textBack.width + screen.pad
+            y: screen.portrait ? textBack.y + textBack.height + 0.5 * screen.u
+                               : textBack.y + (textBack.height - height) / 2
+            width: screen.portrait ? parent.width - 2 * screen.pad
+                                   : sendButton.x - screen.pad - x
+            height: 4 * screen.u
+            verticalAlignment: Text.AlignVCenter
             text: screen.flow.categoryName
             color: Theme.ink
             font.pixelSize: 3.2 * screen.u
@@ -125,9 +131,11 @@ Overlay {
 
         Rectangle {
             id: textBox
-            anchors { left: parent.left; right: numberBox.left; top: textBack.bottom; margins: screen.pad
+            anchors { left: parent.left; leftMargin: screen.pad; rightMargin: screen.pad
+                      right: screen.portrait ? parent.right : numberBox.left
+                      top: screen.portrait ? categoryText.bottom : textBack.bottom
                       topMargin: screen.u }
-            height: 9 * screen.u
+            height: (screen.portrait ? 12 : 9) * screen.u
             radius: screen.u
             color: Theme.card
             border.color: Theme.header
@@ -153,9 +161,10 @@ Overlay {
         Rectangle {
             id: numberBox
             objectName: "complaintNumberBox"
-            anchors { right: parent.right; top: textBox.top; rightMargin: screen.pad }
-            width: 30 * screen.u
-            height: textBox.height
+            x: screen.portrait ? screen.pad : parent.width - width - screen.pad
+            y: screen.portrait ? textBox.y + textBox.height + screen.u : textBox.y
+            width: screen.portrait ? parent.width - 2 * screen.pad : 30 * screen.u
+            height: screen.portrait ? 8 * screen.u : textBox.height
             radius: screen.u
             color: numberArea.pressed ? Theme.closed : Theme.card
             border.color: Theme.header
@@ -193,8 +202,9 @@ Overlay {
         Text {
             id: textMessage
             objectName: "complaintMessage"
-            anchors { left: textBox.left; right: numberBox.right; top: textBox.bottom; topMargin: 0.5 * screen.u }
-            height: 3.4 * screen.u
+            anchors { left: textBox.left; right: numberBox.right; topMargin: 0.5 * screen.u
+                      top: screen.portrait ? numberBox.bottom : textBox.bottom }
+            height: (screen.portrait ? 5 : 3.4) * screen.u
             text: screen.flow.message !== "" ? screen.flow.message
                                              : screen.words.laporLead + " " + screen.words.lapor
             color: screen.flow.message !== "" ? Theme.fault : Theme.lapor

@@ -12,7 +12,9 @@ Rectangle {
 
     radius: u
     color: Theme.lapor
-    implicitHeight: large ? leadText.implicitHeight + channelText.implicitHeight + 5 * u : 6.5 * u
+    // Compact: one line, or two on a narrow (portrait) screen.
+    implicitHeight: large ? leadText.implicitHeight + channelText.implicitHeight + 5 * u
+                          : width < 80 * u ? 9 * u : 6.5 * u
 
     Text {
         id: leadText
@@ -30,7 +32,7 @@ Rectangle {
         anchors { left: parent.left; right: parent.right; margins: 1.5 * banner.u
                   top: banner.large ? leadText.bottom : parent.top
                   bottom: banner.large ? undefined : parent.bottom }
-        text: banner.large ? banner.channel : banner.lead + "  " + banner.channel
+        text: banner.large ? banner.channel : banner.lead + " " + banner.channel
         color: "white"
         font.pixelSize: (banner.large ? 5 : 2.6) * banner.u
         font.bold: true

@@ -63,10 +63,10 @@ Overlay {
             readonly property int across: screen.portrait ? 2 : 4
             readonly property real cellWidth: (width - (across - 1) * spacing) / across
             readonly property real cellHeight: (height - (4 / across - 1) * spacing) / (4 / across)
-            // One size for the four words, from the longest (~0.64 em a bold character).
+            // One size for the four words, on one line: the longest at ~0.74 em a bold character.
             readonly property int longest: Math.max.apply(null, screen.flow.faces.map(f => f.label.length).concat([4]))
             readonly property real labelSize: Math.min(4 * screen.u, cellHeight * 0.16,
-                                                       (cellWidth - 2 * screen.u) / (longest * 0.64))
+                                                       (cellWidth - 2 * screen.u) / (longest * 0.74))
             anchors { left: parent.left; right: parent.right; top: forNumber.bottom; bottom: faceCancel.top
                       margins: screen.pad }
             columns: across

@@ -276,7 +276,7 @@ class KioskViewModel(QObject):
     def keyTyped(self, text: str) -> None:  # noqa: N802
         """A key from a keyboard: a USB barcode scanner types the ticket's QR, then Enter."""
         self._touched()
-        self._flows.key(text, at_start=self.screen == "start")
+        self._flows.key(text, at_start=self.screen == "start" and not self._staff.open)
 
     def button_pressed(self, number: int) -> None:
         """A button of the box was pressed (any thread)."""
@@ -305,7 +305,8 @@ class KioskViewModel(QObject):
     def _on_button(self, number: int) -> None:
         rating = self._cfg.buttons.rating_for(number)
         if rating is not None:
-            self._flows.rating.box_press(rating, may_open=self.screen == "start")
+            self._flows.rating.box_press(rating, may_open=self.screen == "start"
+                                         and not self._staff.open)
             return
         if self._flows.active() is not None:
             return  # a ticket button pressed while someone rates or complains: not theirs

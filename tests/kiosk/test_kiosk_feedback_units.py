@@ -359,3 +359,13 @@ def test_a_long_complaint_keeps_its_language(vm, qtbot) -> None:
     assert model.lang == "en" and model.complaint.step == "category"
     model.complaint.cancel()
     assert model.lang == "id"  # closing the flow is what resets it
+
+
+def test_no_rating_opens_under_the_staff_menu(vm, qtbot) -> None:
+    model, desk = vm
+    model.staff.show()
+    for ch in TODAY_ID + "\r":
+        model.keyTyped(ch)
+    model.button_pressed(1)
+    qtbot.wait(50)
+    assert model.screen == "start" and not model.rating.step and not desk.jobs

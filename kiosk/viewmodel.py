@@ -78,6 +78,7 @@ class KioskViewModel(QObject):
         self._clock = ("", "")
         self._online = False
         self._raw_services: list[dict[str, Any]] = []
+        self._early_press: int | None = None  # a button pressed before the services came
         self._services = ServiceListModel(self)
         self._priority = ""
         self._pending: TicketRequest | None = None
@@ -312,6 +313,12 @@ class KioskViewModel(QObject):
             return  # a ticket button pressed while someone rates or complains: not theirs
         mapped = self._cfg.buttons.map.get(number)
         tiles = self._services.tiles()
+        if not self._raw_services:
+            # Just after start the hub's services are not known yet: keep the press (the
+            # latest one) and take it when they arrive, rather than drop a resident's ticket.
+            log.info("button %d pressed before the services are known: held", number)
+            self._early_press = number
+            return
         if mapped is not None and mapped.service is not None:
             service, priority = mapped.service, mapped.priority
         elif 1 <= number <= len(tiles):
@@ -383,6 +390,9 @@ class KioskViewModel(QObject):
     def _on_services(self, services: list[dict[str, Any]]) -> None:
         self._raw_services = services
         self._rebuild_tiles()
+        if self._early_press is not None and services:
+            number, self._early_press = self._early_press, None
+            self._on_button(number)
 
     # ----- screen bookkeeping ---------------------------------------------------------------
     def _show(self, kind: str, what: Any, seconds: float) -> None:

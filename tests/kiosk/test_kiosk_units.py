@@ -301,3 +301,16 @@ def test_words_and_numbers() -> None:
     assert wait_text(3900, "id") == "Perkiraan waktu tunggu: ± 1 jam 5 menit"
     assert wait_text(None, "id") == ""
     assert people_ahead(1, "en") == "1 person ahead of you"
+
+
+def test_a_button_pressed_before_the_services_arrive_is_taken_when_they_do(qtbot) -> None:
+    model = KioskViewModel(KioskConfig())
+    desk = FakeDesk()
+    model.attach(desk, None)  # type: ignore[arg-type]
+    model.hub_info({"post": {"id": "p", "name": "Pos Uji"}})
+    model.hub_online(True)
+    model.button_pressed(1)  # the kiosk has just started: no services yet
+    assert not desk.submitted
+    model.hub_services(SERVICES)
+    assert [(r.service, r.source) for r in desk.submitted] == [(SERVICES[0]["id"], "button")]
+    model.deleteLater()

@@ -30,6 +30,7 @@ class ComplaintBody(_Body):
     category: Literal["waktu", "petugas", "prosedur", "biaya", "sarana", "lainnya"]
     text: Annotated[str, Field(max_length=500)] = ""
     number: Annotated[str, Field(pattern=r"^[A-Z][0-9]{3,5}$")] | None = None
+    request_id: UUID | None = None  # a retry with the same id files nothing new
 
 
 class RatingBody(_Body):
@@ -103,7 +104,8 @@ def build_lead_router(require: Any) -> APIRouter:
     async def new_complaint(body: ComplaintBody, request: Request,
                             dev: Annotated[Device, Depends(require("kiosk", "lead"))],
                             ) -> dict[str, Any]:
-        ev = file_complaint(_hub(request), body.category, body.text, body.number, dev.name)
+        ev = file_complaint(_hub(request), body.category, body.text, body.number, dev.name,
+                            str(body.request_id) if body.request_id else None)
         return {"id": ev["seq"], "at": ev["at"], "category": body.category,
                 "lapor": {"web": "lapor.go.id", "sms": "1708"}}
 

@@ -51,6 +51,7 @@ class Hub:
         self._listeners: list[Callable[[list[dict[str, Any]]], None]] = []
         self.alerts: dict[str, int] = {}  # service id -> limit_s, while a surge alert stands
         self.live_day: LiveDay | None = None  # today's log rows, kept by the stats routes
+        self.complaint_requests: dict[str, dict[str, Any]] | None = None  # see lead.py
         self.reload()
 
     # ----- lifecycle -------------------------------------------------------------------
@@ -105,6 +106,7 @@ class Hub:
             "estimated_wait_s": self.state.estimated_wait_s(t, now, pos),
             "recalls": t.recalls,
             "transfers": t.transfers,
+            "rating": t.rating,
         }
 
     def counter_json(self, c: Counter, now: datetime | None = None) -> dict[str, Any]:

@@ -34,11 +34,36 @@ COMPLAINT_CATEGORIES: dict[str, tuple[str, str]] = {
 
 
 def file_complaint(hub: Hub, category: str, text_: str, number: str | None,
-                   device: str) -> dict[str, Any]:
+                   device: str, request_id: str | None = None) -> dict[str, Any]:
+    """File one complaint; the same ``request_id`` again returns the first one (a kiosk that
+    lost the answer retries safely)."""
+    if request_id is not None:
+        seen = _complaint_requests(hub)
+        if request_id in seen:
+            return seen[request_id]
     e = Event(EventType.COMPLAINT_FILED, hub.now(),
               data={"category": category, "text": text_.strip(), "number": number,
-                    "device": device})
-    return hub.commit_events([e])[0]
+                    "device": device, "request_id": request_id})
+    wire = hub.commit_events([e])[0]
+    if request_id is not None:
+        _complaint_requests(hub)[request_id] = wire
+    return wire
+
+
+def _complaint_requests(hub: Hub) -> dict[str, dict[str, Any]]:
+    """Complaint request ids already filed (read from the log once, then kept)."""
+    cache = hub.complaint_requests
+    if cache is None:
+        q = text("SELECT seq, at, data FROM events WHERE type = :t")
+        cache = {}
+        with hub.storage.engine.connect() as c:
+            for seq, at, data in c.execute(q, {"t": EventType.COMPLAINT_FILED.value}):
+                rid = json.loads(data).get("request_id")
+                if rid:
+                    cache[rid] = {"seq": seq, "at": datetime.fromisoformat(at)
+                                  .astimezone(hub.tz).isoformat()}
+        hub.complaint_requests = cache
+    return cache
 
 
 def _day_events(hub: Hub, etype: str, day: str) -> list[tuple[int, str, str | None, dict[str, Any]]]:

@@ -103,3 +103,20 @@ def test_surge_alert_is_raised_once_and_cleared(tmp_path):
         assert [e["type"] for e in seen].count("queue.alert") == 2
     finally:
         hub.close()
+
+
+def test_a_retried_complaint_is_filed_once_and_ratings_show_on_the_ticket(hub_process):
+    url = f"{hub_process.url}{API}/complaints"
+    body = {"category": "sarana", "text": "Kursi kurang", "request_id": str(uuid.uuid4())}
+    first = httpx.post(url, headers=hub_process.headers("kiosk"), json=body).json()
+    again = httpx.post(url, headers=hub_process.headers("kiosk"), json=body).json()
+    assert again["id"] == first["id"]
+    hub_process.stop()  # the ids survive a restart: they are read back from the log
+    hub_process.start()
+    assert httpx.post(url, headers=hub_process.headers("kiosk"), json=body).json()["id"] == \
+        first["id"]
+    assert len(httpx.get(url, headers=hub_process.headers("lead")).json()) == 1
+    t = _serve_one(hub_process)
+    httpx.post(f"{hub_process.url}{API}/ratings", headers=hub_process.headers("kiosk"),
+               json={"number": t["number"], "rating": 2}).raise_for_status()
+    assert httpx.get(f"{hub_process.url}{API}/tickets/{t['id']}").json()["rating"] == 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -11,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from ptys import Pty
 
 from hardware.buttons import ButtonBox, FakeButtonBox, parse_line
 
@@ -21,23 +21,6 @@ def no_leaked_threads() -> Iterator[None]:
     before = set(threading.enumerate())
     yield
     assert not set(threading.enumerate()) - before
-
-
-class Pty:
-    """A pseudo-terminal: the box is the master end, ButtonBox opens ``path`` (the slave)."""
-
-    def __init__(self) -> None:
-        self.master, slave = os.openpty()
-        self.path = os.ttyname(slave)
-        os.close(slave)
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def close(self) -> None:
-        if self.master >= 0:
-            os.close(self.master)
-            self.master = -1
 
 
 @pytest.fixture

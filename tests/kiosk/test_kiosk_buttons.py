@@ -3,32 +3,15 @@ a rating box's faces rate the ticket on screen, never a guessed one."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from kiosk_helpers import day_log, kiosk_config, satisfaction, serve
+from ptys import Pty
 
 from hardware.escpos_render import decode
 from hardware.printer import FakePrinter
-
-
-class Pty:
-    """The box's end of a pseudo-terminal; the kiosk opens ``path``."""
-
-    def __init__(self) -> None:
-        self.master, slave = os.openpty()
-        self.path = os.ttyname(slave)
-        os.close(slave)
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def close(self) -> None:
-        if self.master >= 0:
-            os.close(self.master)
-            self.master = -1
 
 
 @pytest.fixture

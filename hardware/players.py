@@ -111,7 +111,9 @@ class KeepingPlayer:
 
     def play(self, path: Path) -> None:
         self._count += 1
-        shutil.copyfile(path, self.folder / f"{self._count:04d}.wav")
+        part = self.folder / f".{self._count:04d}.part"
+        shutil.copyfile(path, part)  # then renamed: a watcher never reads half a WAV
+        part.replace(self.folder / f"{self._count:04d}.wav")
         if self.inner is not None:
             self.inner.play(path)
         else:

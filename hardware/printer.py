@@ -404,8 +404,12 @@ class FakePrinter:
             stem = "".join(c if c.isalnum() or c == "-" else "_" for c in name)
             try:
                 self.save_dir.mkdir(parents=True, exist_ok=True)
+                # Written under a temporary name, then renamed: whoever watches the folder
+                # (the demo, a test) never sees half a ticket.
+                part = self.save_dir / f".{stem}.part.png"
+                render_png(data, part, PAPERS[self.paper_mm].dots)
+                part.replace(self.save_dir / f"{stem}.png")
                 (self.save_dir / f"{stem}.bin").write_bytes(data)
-                render_png(data, self.save_dir / f"{stem}.png", PAPERS[self.paper_mm].dots)
             except OSError as exc:
                 raise PrinterError("offline", detail=f"fake:{self.save_dir}: {exc}") from exc
         self.printed.append(data)

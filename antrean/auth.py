@@ -51,7 +51,12 @@ class PairingError(Exception):
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    """32 random bytes, URL-safe; never starting with "-", which a command line
+    (``--token T``) would take for an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def hash_token(token: str) -> str:

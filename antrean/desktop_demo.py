@@ -88,16 +88,18 @@ class DesktopDemo:
         self._spawn("hub", "hub", "--data", str(self.data), "--host", "127.0.0.1",
                     "--port", str(self.port))
         self._wait_for_hub()
-        display = ["display", "--hub", self.url, "--token", self.tokens["display"],
+        # --token=VALUE: a token may start with "-", which argparse would take for an option
+        display = ["display", "--hub", self.url, f"--token={self.tokens['display']}",
                    "--size", "1280x720", "--wav-dir", str(self.out / "voice")]
         if not self.voice:
             display.append("--no-voice")
         self._spawn("display", *display)
         for n in (1, 2):
-            self._spawn(f"counter{n}", "counter", "--hub", self.url, "--token",
-                        self.tokens[f"counter{n}"], "--counter", str(n), "--size", "1024x600",
+            self._spawn(f"counter{n}", "counter", "--hub", self.url,
+                        f"--token={self.tokens[f'counter{n}']}", "--counter", str(n),
+                        "--size", "1024x600",
                         "--name", f"Loket {n}")
-        kiosk = ["kiosk", "--hub", self.url, "--token", self.tokens["kiosk"],
+        kiosk = ["kiosk", "--hub", self.url, f"--token={self.tokens['kiosk']}",
                  "--printer", f"fake:{self.out / 'tickets'}", "--size", "1024x600",
                  "--name", "Kios Demo"]
         if self.buttons:

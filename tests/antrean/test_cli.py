@@ -177,3 +177,9 @@ def test_announce_writes_the_call_as_a_wav_and_prints_the_sentence(tmp_path):
     assert math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768 > 0.02
     bad = run("announce", "12B", "3", "--wav", str(out), check=False)
     assert bad.returncode == 2 and "antrean announce:" in bad.stderr
+
+
+def test_tokens_never_start_with_a_dash():
+    from antrean.auth import new_token
+
+    assert not any(new_token().startswith("-") for _ in range(2000))

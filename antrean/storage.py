@@ -36,7 +36,8 @@ from sqlalchemy import (
 
 from .model import Event, EventType
 
-__all__ = ["Storage", "DB_FILENAME", "metadata", "tickets", "events", "devices", "pairing_codes"]
+__all__ = ["Storage", "DB_FILENAME", "metadata", "tickets", "events", "devices", "pairing_codes",
+           "meta"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,16 @@ pairing_codes = Table(
     Column("expires_at", Text, nullable=False),
     Column("tries_left", Integer, nullable=False),
     Column("used_at", Text),
+)
+
+
+#: Facts about the database itself: ``instance`` (its UUID, made by migration 0002 and never
+#: changed) and ``city_acked_seq`` (the last seq the city acknowledged, kept by the uplink).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 
@@ -200,6 +211,21 @@ class Storage:
         q = (select(events).where(events.c.seq > since).order_by(events.c.seq).limit(limit))
         with self.engine.connect() as c:
             return [wire_from_row(row._mapping, tz) for row in c.execute(q)]
+
+    def instance(self) -> str:
+        """This database's own UUID (the city's key for "which hub database is this")."""
+        return self.meta_value("instance") or ""
+
+    def meta_value(self, key: str) -> str | None:
+        with self.engine.connect() as c:
+            return c.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        q = sqlite_insert(meta).values(key=key, value=value)
+        with self.engine.begin() as c:
+            c.execute(q.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
 
     def days(self) -> list[str]:
         q = select(events.c.day).distinct().order_by(events.c.day)

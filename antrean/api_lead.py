@@ -16,6 +16,7 @@ from .daylog import LiveDay
 from .hub import Hub
 from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
 from .stats import day_stats, stats_from_rows
+from .survey import day_answers, skm_stats
 
 __all__ = ["build_lead_router"]
 
@@ -58,7 +59,7 @@ def full_stats(hub: Hub, day: str, live: LiveDay | None = None) -> dict[str, Any
     """
     base = (stats_from_rows(live.rows(), hub.config, day) if live is not None and live.day == day
             else day_stats(hub.storage, hub.config, day))
-    return {**base, **day_extras(hub, day)}
+    return {**base, **day_extras(hub, day), **skm_stats(day_answers(hub, day), base["served"])}
 
 
 def live_day(hub: Hub) -> LiveDay:

@@ -29,8 +29,9 @@ __all__ = [
     "PAIRING_TRIES",
 ]
 
-ROLES = ("kiosk", "counter", "display", "lead")
-PAIRABLE_ROLES = ("kiosk", "counter", "display")
+#: ``survey``: a volunteer's phone that may only submit SKM surveys (antrean.survey).
+ROLES = ("kiosk", "counter", "display", "survey", "lead")
+PAIRABLE_ROLES = ("kiosk", "counter", "display", "survey")
 PAIRING_TTL = timedelta(minutes=2)
 PAIRING_TRIES = 5
 

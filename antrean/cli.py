@@ -43,13 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("token", help="print a new device token (works while the hub runs)")
     t.add_argument("--data", required=True)
-    t.add_argument("--role", required=True, choices=["kiosk", "counter", "display", "lead"])
+    t.add_argument("--role", required=True,
+                   choices=["kiosk", "counter", "display", "survey", "lead"])
     t.add_argument("--name", required=True)
 
     pc = sub.add_parser("pair", help="print a one-time pairing code (2 minutes, 5 tries)")
     pc.add_argument("--data", required=True)
-    pc.add_argument("--role", action="append", choices=["kiosk", "counter", "display", "lead"],
-                    help="roles the code may pair (default: kiosk, counter, display)")
+    pc.add_argument("--role", action="append",
+                    choices=["kiosk", "counter", "display", "survey", "lead"],
+                    help="roles the code may pair (default: kiosk, counter, display, survey)")
 
     j = sub.add_parser("join", help="pair this device with the hub using a one-time code")
     j.add_argument("--code", required=True, help="the code the hub shows (antrean pair)")

@@ -107,6 +107,7 @@ class Hub:
             "recalls": t.recalls,
             "transfers": t.transfers,
             "rating": t.rating,
+            "surveyed": t.id in self.state.surveys,
         }
 
     def counter_json(self, c: Counter, now: datetime | None = None) -> dict[str, Any]:

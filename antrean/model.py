@@ -54,6 +54,7 @@ class EventType(StrEnum):
     DEVICE_STATUS = "device.status"
     QUEUE_ALERT = "queue.alert"
     COMPLAINT_FILED = "complaint.filed"
+    SURVEY_SUBMITTED = "survey.submitted"
 
 
 _NUMBER_RE = re.compile(r"^([A-Z])(\d{3,})$")

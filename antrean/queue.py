@@ -85,6 +85,9 @@ class QueueState:
             s: deque(maxlen=RECENT_SERVICE_TIMES) for s in self.services
         }
         self._arrivals = 0
+        # The SKM survey (antrean.survey): ticket id -> its survey, request id -> ticket id.
+        self.surveys: dict[str, dict[str, Any]] = {}
+        self.survey_requests: dict[str, str] = {}
 
     # ----- helpers -------------------------------------------------------------------
     def day_of(self, when: datetime) -> str:
@@ -435,6 +438,13 @@ class QueueState:
         if t is not None:
             t.rating = int(e.data["rating"])
 
+    def _on_surveyed(self, e: Event) -> None:
+        d = e.data
+        tid = e.ticket_id or ""
+        self.surveys[tid] = {"day": self.day_of(e.at), "at": e.at, "answers": d["answers"],
+                             "profile": d.get("profile") or {}, "request_id": d["request_id"]}
+        self.survey_requests[d["request_id"]] = tid
+
     def _on_corrected(self, e: Event) -> None:
         t = self.tickets.get(e.ticket_id or "")
         if t is not None and t.state in FINAL_STATES:
@@ -497,6 +507,7 @@ _HANDLERS = {
     EventType.TICKET_CANCELLED: QueueState._on_cancelled,
     EventType.TICKET_CORRECTED: QueueState._on_corrected,
     EventType.TICKET_RATED: QueueState._on_rated,
+    EventType.SURVEY_SUBMITTED: QueueState._on_surveyed,
     EventType.COUNTER_CHANGED: QueueState._on_counter,
     EventType.SERVICE_CHANGED: QueueState._on_service,
 }

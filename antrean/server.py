@@ -24,7 +24,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from . import __version__
 from .api_lead import build_lead_router
-from .auth import Device, PairingError, create_pairing_code, pair_device
+from .api_survey import build_survey_router
+from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code, pair_device
 from .hub import Hub, HubUnavailable
 from .queue import QueueError
 
@@ -66,12 +67,12 @@ class TransferBody(_Body):
 
 class PairBody(_Body):
     code: Annotated[str, Field(min_length=1, max_length=16)]
-    role: Literal["kiosk", "counter", "display"]
+    role: Literal["kiosk", "counter", "display", "survey"]
     name: Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class PairCodeBody(_Body):
-    roles: list[Literal["kiosk", "counter", "display", "lead"]] | None = None
+    roles: list[Literal["kiosk", "counter", "display", "survey", "lead"]] | None = None
 
 
 class DeviceStatusBody(_Body):
@@ -218,7 +219,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     async def new_pair_code(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
                       body: PairCodeBody | None = None) -> dict[str, Any]:
         hub = _hub(request)
-        roles = tuple(body.roles) if body and body.roles else ("kiosk", "counter", "display")
+        roles = tuple(body.roles) if body and body.roles else PAIRABLE_ROLES
         code = create_pairing_code(hub.storage, hub.now(), roles)
         return {"code": code, "roles": list(roles), "expires_in_s": 120}
 
@@ -303,6 +304,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.hub = hub
     app.include_router(build_router(), prefix="/api/v1")
     app.include_router(build_lead_router(require), prefix="/api/v1")
+    app.include_router(build_survey_router(require), prefix="/api/v1")
     try:
         from .dashboard import router as dashboard_router
     except ImportError:  # pragma: no cover - the dashboard ships with the package

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-ROLES = ("kiosk", "counter", "display", "lead")
+ROLES = ("kiosk", "counter", "display", "survey", "lead")
 
 
 def free_port() -> int:

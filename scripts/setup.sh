@@ -7,8 +7,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PKGS=(python3-venv python3-dev libespeak-ng1 espeak-ng zbar-tools sox alsa-utils
-          libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
-          iproute2 chromium systemd)
+          libegl1 libgl1 libgl1-mesa-dri libxkbcommon0 libfontconfig1 libdbus-1-3
+          fonts-dejavu-core iproute2 chromium systemd
+          # Qt's xcb platform (an X11 desktop): what `ldd` names for PySide6's
+          # plugins/platforms/libqxcb.so, lib/libQt6XcbQpa.so.6 and xcbglintegrations/*.
+          # Without them `make post` stops at once ("Could not load the Qt platform plugin").
+          libxcb1 libx11-6 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+          libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0
+          libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxcb-glx0
+          libxkbcommon-x11-0
+          # Qt's wayland platform (a Wayland desktop: Debian's GNOME, Raspberry Pi OS)
+          libwayland-client0 libwayland-cursor0 libwayland-egl1
+          # The desktop demo checked on the real xcb platform in the tests: a virtual X
+          # server, a window mover, a screenshot and OCR of what it shows.
+          xvfb xauth x11-utils xdotool imagemagick tesseract-ocr tesseract-ocr-ind)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,8 +5,15 @@ HEADLESS ?=
 
 .PHONY: setup post test lint bench clean deb
 
-setup:
+# The install runs again only when pyproject.toml or scripts/setup.sh changed since the last
+# one (or .venv is gone): `make post` and `make test` start at once on a set-up tree.
+SETUP_STAMP := $(VENV)/.setup-stamp
+
+setup: $(SETUP_STAMP)
+
+$(SETUP_STAMP): pyproject.toml scripts/setup.sh
 	./scripts/setup.sh
+	touch $@
 
 # Sets up and runs a whole post on this machine (hub, kiosk, counters, display; fake printer).
 # HEADLESS=1 runs the headless demo day instead, for machines without a screen.

@@ -42,46 +42,51 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--no-mdns", action="store_true", help="do not advertise by mDNS")
 
     t = sub.add_parser("token", help="print a new device token (works while the hub runs)")
-    t.add_argument("--data", required=True)
+    t.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
     t.add_argument("--role", required=True,
-                   choices=["kiosk", "counter", "display", "survey", "lead"])
-    t.add_argument("--name", required=True)
+                   choices=["kiosk", "counter", "display", "survey", "lead"],
+                   help="what the token may do")
+    t.add_argument("--name", required=True, help='the device\'s name, e.g. "Kios 1"')
 
     pc = sub.add_parser("pair", help="print a one-time pairing code (2 minutes, 5 tries)")
-    pc.add_argument("--data", required=True)
+    pc.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
     pc.add_argument("--role", action="append",
                     choices=["kiosk", "counter", "display", "survey", "lead"],
                     help="roles the code may pair (default: kiosk, counter, display, survey)")
 
     j = sub.add_parser("join", help="pair this device with the hub using a one-time code")
     j.add_argument("--code", required=True, help="the code the hub shows (antrean pair)")
-    j.add_argument("--role", required=True, choices=["kiosk", "counter", "display"])
+    j.add_argument("--role", required=True, choices=["kiosk", "counter", "display"],
+                   help="this device's role")
     j.add_argument("--name", required=True, help='this device\'s name, e.g. "Loket 3"')
     j.add_argument("--hub", help="hub URL (default: found by mDNS)")
     j.add_argument("--post", help="post id to look for (default: any)")
 
     e = sub.add_parser("export", help="write a day's wait-time log (works with the hub stopped)")
-    e.add_argument("--data", required=True)
+    e.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
     e.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD (default: today)")
     e.add_argument("--all-days", action="store_true", help="every day the post has, into --out DIR")
-    e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    e.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="file format")
     e.add_argument("--out", required=True, help="output file (a folder with --all-days)")
-    e.add_argument("--config", default=None)
+    e.add_argument("--config", default=None,
+                   help="post config TOML (default: the example post), for names and zone")
 
     d = sub.add_parser("demo", help="a whole post on this machine (or a simulated day)")
     d.add_argument("--headless", action="store_true", help="no screen: simulate a day and print")
     d.add_argument("--out", default="out/demo", help="folder for tickets, voice, logs, exports")
     d.add_argument("--buttons", help="serial port of a button box for the demo kiosk")
     d.add_argument("--no-voice", action="store_true", help="the display shows calls silently")
-    d.add_argument("--seed", type=int, default=7)
-    d.add_argument("--residents", type=int, default=120)
+    d.add_argument("--seed", type=int, default=7, help="random seed of the simulated day")
+    d.add_argument("--residents", type=int, default=120,
+                   help="residents arriving in the simulated day")
     d.add_argument("--speed", type=float, default=1200.0, help="simulated seconds per second")
 
     a = sub.add_parser("announce", help="write a call announcement (chime + sentence) as WAV")
-    a.add_argument("number")
-    a.add_argument("counter", type=int)
-    a.add_argument("--wav", required=True)
-    a.add_argument("--lang", default="id", choices=["id", "en"])
+    a.add_argument("number", help="ticket number, e.g. A012")
+    a.add_argument("counter", type=int, help="counter number, e.g. 3")
+    a.add_argument("--wav", required=True, help="WAV file to write")
+    a.add_argument("--lang", default="id", choices=["id", "en"],
+                   help="language of the sentence (default id)")
 
     from .setup_role import add_parser as add_setup_parser
 

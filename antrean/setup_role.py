@@ -176,7 +176,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
                    help="work on a system image in DIR (links units, starts nothing)")
     s.add_argument("--no-start", action="store_true",
                    help="enable for the next boot without starting now")
-    s.add_argument("--lang", choices=["id", "en"], default="id")
+    s.add_argument("--lang", choices=["id", "en"], default="id",
+                   help="language of the messages (default id)")
     return s
 
 

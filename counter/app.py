@@ -45,9 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--counter", type=_counter_no, help="counter number 1..99")
     p.add_argument("--services", help="service ids this counter calls, comma separated")
     p.add_argument("--name", help="device name on the LAN (default: the host name)")
-    p.add_argument("--lang", choices=["id", "en"])
+    p.add_argument("--lang", choices=["id", "en"], help="start language (default id)")
     p.add_argument("--size", help="window size WxH, e.g. 1024x600")
-    p.add_argument("--fullscreen", action="store_true", default=None)
+    p.add_argument("--fullscreen", action="store_true", default=None,
+                   help="full screen (the default without --size)")
     p.add_argument("--no-mdns", action="store_true",
                    help="do not advertise nor check the counter number on the LAN")
     p.add_argument("--screenshot", metavar="FILE", help="save the screen as PNG and exit")

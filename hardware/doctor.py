@@ -77,8 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test-print", action="store_true", help="cetak satu tiket uji")
     p.add_argument("--test-voice", action="store_true",
                    help="ucapkan satu kalimat uji (dan simpan WAV-nya)")
-    p.add_argument("--mdns-timeout", type=float, default=5.0, metavar="S")
-    p.add_argument("--lang", choices=["id", "en"], default="id")
+    p.add_argument("--mdns-timeout", type=float, default=5.0, metavar="S",
+                   help="detik mencari hub lewat mDNS (default 5)")
+    p.add_argument("--lang", choices=["id", "en"], default="id",
+                   help="bahasa laporan / report language (default id)")
     p.add_argument("--json", action="store_true", help="hasil sebagai JSON")
     return p
 

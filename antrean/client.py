@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from .posttime import PostClock
+
 __all__ = ["HubClient", "HubError", "HubUnreachable", "EventStream"]
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,11 @@ class HubUnreachable(HubError):
 class HubClient:
     def __init__(self, url: str | None = None, token: str | None = None, *,
                  post: str | None = None, timeout: float = 5.0,
-                 interfaces: Sequence[str] | None = None) -> None:
+                 interfaces: Sequence[str] | None = None, clock: PostClock | None = None
+                 ) -> None:
         self._url = url.rstrip("/") if url else None
+        #: The post's time as this hub tells it (``/health``, ``/queue``): see antrean.posttime.
+        self.clock = clock or PostClock()
         self.token = token
         self.post = post
         self.interfaces = list(interfaces) if interfaces else None
@@ -123,14 +128,22 @@ class HubClient:
         return r.json()
 
     # ----- protocol v1 --------------------------------------------------------------------
+    def _timed(self, path: str, key: str) -> dict[str, Any]:
+        """GET ``path`` and keep the hub's time at ``answer[key]`` in :attr:`clock`."""
+        sent = self.clock.instant()
+        answer = self.request("GET", path)
+        if isinstance(answer, dict):
+            self.clock.observe_answer(answer, key, sent, self.clock.instant())
+        return answer  # type: ignore[no-any-return]
+
     def health(self) -> dict[str, Any]:
-        return self.request("GET", "/health")  # type: ignore[no-any-return]
+        return self._timed("/health", "time")
 
     def services(self) -> list[dict[str, Any]]:
         return self.request("GET", "/services")  # type: ignore[no-any-return]
 
     def queue(self) -> dict[str, Any]:
-        return self.request("GET", "/queue")  # type: ignore[no-any-return]
+        return self._timed("/queue", "at")
 
     def issue(self, service: str, priority: str | None = None,
               request_id: str | None = None) -> dict[str, Any]:

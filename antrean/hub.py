@@ -167,7 +167,8 @@ class Hub:
 
     def health_json(self) -> dict[str, Any]:
         return {"status": "ok", "post": {"id": self.config.post.id, "name": self.config.post.name},
-                "api": 1, "version": __version__, "time": self.local(self.now())}
+                "api": 1, "version": __version__, "time": self.local(self.now()),
+                "tz": self.config.post.timezone}
 
     # ----- committing and broadcasting ---------------------------------------------------
     def commit_events(self, events: Sequence[Event]) -> list[dict[str, Any]]:

@@ -67,7 +67,10 @@ def stage(desk: Desk, scene: str, now: float | None = None) -> None:
     if scene in ("called", "alert", "transfer"):
         mine = {"number": 2, "state": "serving",
                 "ticket": _ticket(now, "A012", "adminduk", "elderly")}
-    desk.apply_queue(_queue(now, [others[0], mine, *others[1:]]), now)
+    queue = _queue(now, [others[0], mine, *others[1:]])
+    instant = desk.clock.instant()
+    desk.clock.observe_answer(queue, "at", instant, instant)  # as the hub client would
+    desk.apply_queue(queue, now)
     if scene == "alert":
         desk.apply_event({"type": "device.status", "data": {
             "device": "Kios Pintu Masuk", "role": "kiosk", "component": "printer", "ok": False,

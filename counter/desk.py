@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
+
+from antrean.posttime import PostClock
 
 from .alerts import Alert, alert_from_event
 from .claim import free_numbers, holder_of
@@ -46,7 +48,6 @@ class Desk:
     post_name: str = ""
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
     queue: dict[str, Any] | None = None
-    hub_offset: float = 0.0  # hub clock − local clock, seconds
     hub_up: bool | None = None  # None: not contacted yet
     down_since: float | None = None  # monotonic
     ticket: dict[str, Any] | None = None
@@ -61,7 +62,7 @@ class Desk:
     chooser_message: str = ""
     typed: str = ""
     notice: tuple[str, str, float] | None = None  # text, level, monotonic
-    hub_tz: tzinfo | None = None  # the post's UTC offset, from the hub's times
+    clock: PostClock = field(default_factory=PostClock)  # the post's time, as the hub says
 
     # ----- inputs from the hub ---------------------------------------------------------
     def set_hub_up(self, up: bool, now_mono: float) -> bool:
@@ -80,10 +81,6 @@ class Desk:
     def apply_queue(self, q: dict[str, Any], now_epoch: float | None = None) -> None:
         """A fresh ``GET /queue``: the truth for this counter's ticket and state."""
         now_epoch = time.time() if now_epoch is None else now_epoch
-        at = _parse(q.get("at"))
-        if at is not None:
-            self.hub_offset = at - now_epoch
-            self.hub_tz = datetime.fromisoformat(q["at"]).tzinfo
         self.queue = q
         self._fetched = now_epoch
         for s in q.get("services", []):
@@ -179,7 +176,8 @@ class Desk:
         return (pair[1] if self.lang == "en" else pair[0]) if pair else category.capitalize()
 
     def hub_now(self, now_epoch: float) -> float:
-        return now_epoch + self.hub_offset
+        """This machine's epoch time ``now_epoch`` moved onto the post's (the hub's) clock."""
+        return now_epoch + self.clock.offset().total_seconds()
 
     # ----- the picture ---------------------------------------------------------------------
     def view(self, now_mono: float, now_epoch: float | None = None) -> dict[str, Any]:
@@ -203,7 +201,7 @@ class Desk:
             "hubDownDetail": text(L, "hub_down_detail", d=duration(
                 now_mono - self.down_since if self.down_since is not None else 0, L)),
             "connectingText": text(L, "connecting"),
-            "clock": datetime.fromtimestamp(self.hub_now(now_epoch), self.hub_tz).strftime("%H:%M"),
+            "clock": self.clock.text(zone=False),  # "14.05"; "—" until the hub said
             "keysHelp": self._keys_help(),
             "busy": self.busy is not None,
             "paused": self.counter_state == "paused",

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from antrean.client import EventStream, HubClient, HubError, HubUnreachable
+from antrean.posttime import PostClock
 
 __all__ = ["HubLink", "error_info"]
 
@@ -40,9 +41,10 @@ class _Worker(QObject):
     stream_up = Signal(bool)
 
     def __init__(self, url: str | None, token: str, post: str | None,
-                 interfaces: Sequence[str] | None) -> None:
+                 interfaces: Sequence[str] | None, clock: PostClock | None) -> None:
         super().__init__()
         self._args = (url, token, post, interfaces)
+        self._clock = clock
         self.client: HubClient | None = None
         self.stream: EventStream | None = None
 
@@ -52,7 +54,7 @@ class _Worker(QObject):
         try:
             if self.client is None:
                 self.client = HubClient(url, token, post=post, timeout=4.0,
-                                        interfaces=interfaces)
+                                        interfaces=interfaces, clock=self._clock)
             health = self.client.health()
             services = self.client.services()
             queue = self.client.queue()
@@ -129,11 +131,12 @@ class HubLink(QObject):
     _act = Signal(str, object)
 
     def __init__(self, url: str | None, token: str, *, post: str | None = None,
-                 interfaces: Sequence[str] | None = None, parent: QObject | None = None) -> None:
+                 interfaces: Sequence[str] | None = None, clock: PostClock | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("counter-hub")
-        self._worker = _Worker(url, token, post, interfaces)
+        self._worker = _Worker(url, token, post, interfaces, clock)
         self._worker.moveToThread(self._thread)
         self._connect.connect(self._worker.connect_hub)
         self._refresh.connect(self._worker.refresh)

@@ -106,7 +106,7 @@ class CounterViewModel(QObject):
     def start(self) -> None:
         """Contact the hub (and later the LAN); returns at once."""
         self._hub = HubLink(self.opts.url, self.opts.token, post=self.opts.post,
-                            interfaces=self.opts.interfaces, parent=self)
+                            interfaces=self.opts.interfaces, clock=self.desk.clock, parent=self)
         self._hub.hello.connect(self._on_hello)
         self._hub.queue_loaded.connect(self._on_queue)
         self._hub.done.connect(self._on_done)

@@ -7,9 +7,9 @@ answered, the client's resuming event stream starting ``replay`` events back, so
 that starts mid-day shows the last calls at once.
 Callbacks run on those background threads; the Qt side hands them to the GUI thread.
 
-The hub's clock is the post's clock: a Pi with no network may boot with a wrong one. So the
-feed measures :attr:`HubFeed.skew` (hub time − local time) and the board's clock and the
-voice's "is this call too old to speak" both use hub time.
+The hub's clock is the post's clock: a Pi with no network may boot with a wrong one. The
+client keeps the hub's time (:class:`antrean.posttime.PostClock`, from every ``/health`` and
+``/queue``), and the board's clock and the voice's "is this call too old to speak" both use it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta
 from typing import Any
 
 from antrean.client import EventStream, HubClient, HubError
-
-from .state import parse_time
 
 __all__ = ["HubFeed", "Snapshot"]
 
@@ -55,8 +53,7 @@ class HubFeed:
         self._on_connection, self._on_found = on_connection, on_found
         self.replay, self.refresh_s, self.debounce_s = replay, refresh_s, debounce_s
         self.stream: EventStream | None = None
-        self._skew = timedelta(0)
-        self._tz: tzinfo = UTC
+        self._skew_warned = False
         self._wake, self._stop = threading.Event(), threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="display-snapshots", daemon=True)
@@ -86,15 +83,15 @@ class HubFeed:
     @property
     def skew(self) -> timedelta:
         """Hub time minus local time, as last measured (zero before the first answer)."""
-        return self._skew
+        return self.client.clock.offset()
 
-    def hub_now(self) -> datetime:
-        """Now by the hub's clock, in the hub's UTC offset (the post's zone)."""
-        return (datetime.now(UTC) + self._skew).astimezone(self._tz)
+    def hub_now(self) -> datetime | None:
+        """Now by the hub's clock in the post's zone; None until the hub has answered."""
+        return self.client.clock.now()
 
     def to_local(self, hub_time: datetime) -> datetime:
         """A hub timestamp moved onto this machine's clock (for age checks)."""
-        return hub_time - self._skew
+        return self.client.clock.to_local(hub_time)
 
     # ----- threads ----------------------------------------------------------------------
     def _run(self) -> None:
@@ -111,9 +108,7 @@ class HubFeed:
 
     def _refresh(self) -> bool:
         try:
-            t0 = datetime.now(UTC)
-            health = self.client.health()
-            t1 = datetime.now(UTC)
+            health = self.client.health()  # the client keeps the hub's time from it
             services = self.client.services()
             queue = self.client.queue()
         except HubError as exc:
@@ -121,9 +116,13 @@ class HubFeed:
             if self.stream is None:
                 self._safe(self._on_connection, False)
             return False
-        self._measure_clock(health, t0 + (t1 - t0) / 2)
+        skew = self.skew
+        if abs(skew) > timedelta(minutes=2) and not self._skew_warned:
+            self._skew_warned = True
+            log.warning("this display's clock is %+.0f s off the hub's; using the hub's",
+                        -skew.total_seconds())
         self._safe(self._on_snapshot, {"health": health, "services": services,
-                                       "queue": queue, "skew_s": self._skew.total_seconds()})
+                                       "queue": queue, "skew_s": skew.total_seconds()})
         if self.stream is None:
             self._start_stream(max(0, int(queue.get("last_seq") or 0) - self.replay))
         return True
@@ -137,17 +136,6 @@ class HubFeed:
                                              on_connection=self._connection)
         if self._on_found is not None:
             self._safe(self._on_found, self.client.url)
-
-    def _measure_clock(self, health: dict[str, Any], local_mid: datetime) -> None:
-        hub_time = parse_time(health.get("time"))
-        if hub_time is None or hub_time.tzinfo is None:
-            return
-        self._skew = hub_time - local_mid
-        offset = hub_time.utcoffset() or timedelta(0)
-        self._tz = timezone(offset)
-        if abs(self._skew) > timedelta(minutes=2):
-            log.warning("this display's clock is %+.0f s off the hub's; using the hub's",
-                        -self._skew.total_seconds())
 
     def _event(self, event: dict[str, Any]) -> None:
         self._on_event(event)  # the stream logs and survives a failing handler

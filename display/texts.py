@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from antrean.posttime import time_text, zone_abbreviation
+
 __all__ = ["LABELS", "alert_text", "clock_text", "date_text", "labels", "service_name",
            "surge_text", "ticker_items", "zone_name"]
 
@@ -79,8 +81,6 @@ _COMPONENTS = {
 
 _AND = {"id": "dan", "en": "and"}
 
-_ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
-
 
 def labels(lang: str) -> dict[str, str]:
     """The screen labels for ``lang`` ("id" or "en")."""
@@ -93,21 +93,14 @@ def date_text(when: datetime, lang: str = "id") -> str:
 
 
 def zone_name(when: datetime) -> str:
-    """WIB / WITA / WIT for Indonesia's UTC offsets, else ``UTC+h``; "" for a naive time."""
-    offset = when.utcoffset()
-    if offset is None:
-        return ""
-    secs = int(offset.total_seconds())
-    if secs in _ZONES:
-        return _ZONES[secs]
-    hours, rest = divmod(abs(secs), 3600)
-    sign = "+" if secs >= 0 else "-"
-    return f"UTC{sign}{hours}" + (f":{rest // 60:02d}" if rest else "")
+    """WIB / WITA / WIT for the post's time, else the zone's letters or ``UTC+h``; "" for a
+    naive time (see :func:`antrean.posttime.zone_abbreviation`)."""
+    return zone_abbreviation(when)
 
 
-def clock_text(when: datetime) -> str:
-    """``"14:05"`` — hours and minutes, 24-hour, as Indonesian clocks are read."""
-    return f"{when.hour:02d}:{when.minute:02d}"
+def clock_text(when: datetime | None) -> str:
+    """``"14.05"`` — hours and minutes, 24-hour, the Indonesian way; "—" when not known."""
+    return time_text(when, zone=False)
 
 
 def _pick(data: Mapping[str, Any], key: str, lang: str) -> str:

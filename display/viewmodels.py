@@ -126,7 +126,7 @@ class Board(QObject):
     surgeChanged = Signal()
     flash = Signal()
 
-    def __init__(self, state: BoardState, now: Callable[[], datetime] | None = None,
+    def __init__(self, state: BoardState, now: Callable[[], datetime | None] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
@@ -176,26 +176,30 @@ class Board(QObject):
             self._connected = up
             self.connectionChanged.emit()
 
-    def set_clock(self, now: Callable[[], datetime]) -> None:
+    def set_clock(self, now: Callable[[], datetime | None]) -> None:
         """Use another clock (the sample scenes) and show its time at once."""
         self._now = now
         self.tick()
 
     @Slot()
     def tick(self) -> None:
-        """Advance the clock (every second) and roll over to a new day."""
+        """Advance the clock (every second) and roll over to a new day. Until the hub has
+        told the post's time, the clock reads "—" and there is no date: never this
+        machine's own guess."""
         now = self._now()
-        clock, date, zone = clock_text(now), date_text(now, self.state.lang), zone_name(now)
+        clock = clock_text(now)
+        date, zone = (date_text(now, self.state.lang), zone_name(now)) if now else ("", "")
         if (clock, date, zone) != (self._clock, self._date, self._zone):
             self._clock, self._date, self._zone = clock, date, zone
             self.clockChanged.emit()
-        if self.state.set_today(now):
+        if now is not None and self.state.set_today(now):
             self._refresh_lists()
             self.callChanged.emit()
 
     def _on_call(self, call: Call) -> None:
         self._refresh_lists()
-        age = (self._now() - call.at).total_seconds() if call.at is not None else 0.0
+        now = self._now()
+        age = (now - call.at).total_seconds() if call.at is not None and now else 0.0
         if age < FRESH_S:
             self._serial += 1
             self._fresh = True

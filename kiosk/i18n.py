@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from antrean.posttime import time_text
+
 __all__ = ["LANGS", "LAPOR", "STRINGS", "clock_text", "people_ahead", "wait_text", "waiting_text"]
 
 LANGS = ("id", "en")
@@ -209,17 +211,18 @@ _MONTHS = {"id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli"
                   "September", "Oktober", "November", "Desember"],
            "en": ["January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December"]}
-_ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
 
 
-def clock_text(now: datetime, lang: str) -> tuple[str, str]:
-    """(date, time) as a resident reads them: ("Sabtu, 22 November 2025", "08.15 WIB")."""
+def clock_text(now: datetime | None, lang: str) -> tuple[str, str]:
+    """(date, time) as a resident reads them: ("Sabtu, 22 November 2025", "08.15 WIB").
+
+    The post's format in both languages (a visitor reads "08.15 WIB" as easily); with the
+    post's time not known yet (``now`` None): no date and "—".
+    """
+    if now is None:
+        return "", time_text(None)
     date = f"{_DAYS[lang][now.weekday()]}, {now.day} {_MONTHS[lang][now.month - 1]} {now.year}"
-    offset = now.utcoffset()
-    zone = _ZONES.get(int(offset.total_seconds())) if offset is not None else None
-    sep = "." if lang == "id" else ":"  # Indonesian writes 08.15
-    time = f"{now.hour:02d}{sep}{now.minute:02d}"
-    return date, f"{time} {zone}" if zone else time
+    return date, time_text(now)
 
 
 def waiting_text(n: int, lang: str) -> str:

@@ -42,7 +42,8 @@ def sample_services() -> tuple[dict[str, Any], list[dict[str, Any]]]:
                          "open": i != len(post.services) - 1 or len(post.services) < 3,
                          "waiting": waiting[i % len(waiting)], "quota": s.quota, "issued": 0})
     now = datetime.now(post.tz).isoformat()
-    return {"post": {"id": post.post.id, "name": post.post.name}, "time": now}, services
+    return {"post": {"id": post.post.id, "name": post.post.name}, "time": now,
+            "tz": post.post.timezone}, services
 
 
 def _hub_data(cfg: KioskConfig, client: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -56,7 +57,7 @@ def _hub_data(cfg: KioskConfig, client: Any) -> tuple[dict[str, Any] | None, lis
 
 
 def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
-                   fault: bool) -> Any:
+                   fault: bool, issued_at: datetime | None = None) -> Any:
     from hardware.printer import PrintableTicket
 
     from .desk import TicketRecord
@@ -68,7 +69,7 @@ def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
     printable = PrintableTicket(
         ticket_id="00000000-0000-4000-8000-000000000012", number=f"{tile['letter']}012",
         service_name=str(tile["name"]), post_name=post_name,
-        issued_at=datetime.now().astimezone(), people_ahead=3, estimated_wait_s=1440,
+        issued_at=issued_at or datetime.now().astimezone(), people_ahead=3, estimated_wait_s=1440,
         priority_label=("Lansia" if lang == "id" else "Elderly") if fault else None, lang=lang)
     return TicketRecord({"id": printable.ticket_id}, printable, printed=not fault,
                         fault_kind="offline" if fault else None,
@@ -140,9 +141,11 @@ def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int,
     kiosk = Kiosk(cfg, printer=FakePrinter(cfg.printer.paper), advertise=False)
     try:
         if cfg.hub.url:
-            health, services = _hub_data(cfg, kiosk.client)
+            health, services = _hub_data(cfg, kiosk.client)  # the client keeps its time
         else:
             health, services = sample_services()
+            now = kiosk.client.clock.instant()
+            kiosk.client.clock.observe_answer(health, "time", now, now)
         vm = kiosk.vm
         if health is not None:
             vm.hub_info(health)
@@ -152,7 +155,8 @@ def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int,
         post_name = (health or {}).get("post", {}).get("name", "")
         if screen in ("confirm", "printer-fault"):
             vm.show_sample(screen, _sample_record(services, post_name, cfg.kiosk.lang,
-                                                  screen == "printer-fault"))
+                                                  screen == "printer-fault",
+                                                  kiosk.client.clock.now()))
         elif screen == "hub-down":
             vm.show_sample("hub-down")
         elif screen.startswith(("rate-", "complaint-")):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
@@ -21,6 +20,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from antrean.client import HubError
 from antrean.config import PRIORITY_CATEGORIES
+from antrean.posttime import PostClock
 
 from .complaint import ComplaintFlow
 from .config import KioskConfig
@@ -66,15 +66,16 @@ class KioskViewModel(QObject):
     _feedbackSig = Signal(str, object, object)
 
     def __init__(self, cfg: KioskConfig, font_family: str = "DejaVu Sans",
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, clock: PostClock | None = None) -> None:
         super().__init__(parent)
         self._cfg = cfg
+        # The post's time as the hub tells it (the hub client keeps it): a Pi's own clock
+        # may be days off after a cold start, so nothing is shown until the hub answered.
+        self._post_clock = clock or PostClock()
         self._font = font_family
         self._lang: str = cfg.kiosk.lang
         self._default_lang: str = cfg.kiosk.lang
         self._post_name = ""
-        self._clock_offset = timedelta(0)
-        self._tz: tzinfo | None = None
         self._clock = ("", "")
         self._online = False
         self._raw_services: list[dict[str, Any]] = []
@@ -373,17 +374,6 @@ class KioskViewModel(QObject):
 
     def _on_info(self, health: dict[str, Any]) -> None:
         self._post_name = str(health.get("post", {}).get("name", ""))
-        hub_time = health.get("time")
-        if isinstance(hub_time, str):
-            try:
-                at = datetime.fromisoformat(hub_time)
-            except ValueError:
-                at = None
-            if at is not None and at.tzinfo is not None:
-                # A Pi has no clock battery: after a cold start without network its own time
-                # may be days off. The hub's is the post's time.
-                self._clock_offset = at - datetime.now(UTC)
-                self._tz = at.tzinfo
         self.changed.emit()
         self._tick()
 
@@ -432,9 +422,7 @@ class KioskViewModel(QObject):
         self.changed.emit()
 
     def _tick(self) -> None:
-        now = datetime.now(UTC) + self._clock_offset
-        now = now.astimezone(self._tz) if self._tz is not None else now.astimezone()
-        text = clock_text(now, self._lang)
+        text = clock_text(self._post_clock.now(), self._lang)
         if text != self._clock:
             self._clock = text
             self.clockChanged.emit()

@@ -20,10 +20,10 @@ os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
 import pytest  # noqa: E402
 
 
-def _run_hub(path):
+def _run_hub(path, config=None):
     from hubproc import HubProcess
 
-    hub = HubProcess(path)
+    hub = HubProcess(path, config=config)
     hub.make_tokens()
     hub.start()
     return hub
@@ -52,3 +52,22 @@ def hub_process(tmp_path):
         yield hub
     finally:
         hub.stop()
+
+
+@pytest.fixture(scope="module")
+def wita_hub(tmp_path_factory):
+    """A hub of a post in Asia/Makassar (WITA, UTC+8).
+
+    Why: the test machine's own zone is not the post's, so a screen that shows the device's
+    own clock or zone instead of the post's is caught.
+    """
+    from hubproc import write_post_config
+
+    data = tmp_path_factory.mktemp("wita-hub")
+    hub = _run_hub(data, write_post_config(data / "post.toml", timezone="Asia/Makassar",
+                                           post_id="pos-uji-wita"))
+    try:
+        yield hub
+    finally:
+        hub.kill()  # nothing of the hub is under test at teardown (see tests/counter/conftest)
+        hub.stop()  # closes its log

@@ -26,6 +26,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def write_post_config(path: Path, *, timezone: str | None = None,
+                      post_id: str | None = None) -> Path:
+    """The packaged example post, with another time zone or post id, written to ``path``."""
+    from antrean.config import example_config_path
+
+    text = example_config_path().read_text(encoding="utf-8")
+    if timezone is not None:
+        text = text.replace('timezone = "Asia/Jakarta"', f'timezone = "{timezone}"', 1)
+    if post_id is not None:
+        text = text.replace('id = "pos-contoh"', f'id = "{post_id}"', 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 class PortTaken(RuntimeError):
     pass
 

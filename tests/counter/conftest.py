@@ -46,14 +46,16 @@ def make_vm(qtbot: Any) -> Iterator[Callable[..., Any]]:
 
     made: list[Any] = []
 
-    def make(hub: Any, *, number: int = 1, next_guard_s: float = 2.0, **kw: Any) -> Any:
-        opts = Options(url=hub.url, token=hub.tokens["counter"], number=number, mdns=False,
-                       next_guard_s=next_guard_s, **kw)
+    def make(hub: Any, *, number: int = 1, next_guard_s: float = 2.0, ready: bool = True,
+             **kw: Any) -> Any:
+        kw.setdefault("token", hub.tokens["counter"])
+        opts = Options(url=hub.url, number=number, mdns=False, next_guard_s=next_guard_s, **kw)
         vm = CounterViewModel(opts)
         made.append(vm)
         vm.start()
-        qtbot.waitUntil(lambda: vm.desk.phase == "ready" and vm.desk.hub_up is True
-                        and vm.desk.queue is not None, timeout=8000)
+        if ready:  # ready=False: the test waits for what it expects itself
+            qtbot.waitUntil(lambda: vm.desk.phase == "ready" and vm.desk.hub_up is True
+                            and vm.desk.queue is not None, timeout=8000)
         return vm
 
     yield make

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from antrean.discovery import Peer
+from antrean.posttime import PostClock
 from counter.alerts import alert_from_event
 from counter.claim import free_numbers, holder_of, winner_over
 from counter.demo import SCENES, stage
@@ -33,7 +34,16 @@ def queue(mine=None, others=()):
             "counters": [c for c in (mine, *others) if c]}
 
 
+def hub_clock(at: str = AT, wall: float = T0) -> PostClock:
+    """The post's clock as the hub client leaves it after reading ``/queue`` at ``at``,
+    on a machine whose own clock reads ``wall`` (and stands still)."""
+    clock = PostClock(monotonic=lambda: 100.0, wall=lambda: wall)
+    clock.observe_answer({"at": at}, "at", 100.0, 100.0)
+    return clock
+
+
 def ready_desk(**kw) -> Desk:
+    kw.setdefault("clock", hub_clock())
     d = Desk(number=2, phase="ready", **kw)
     d.apply_services([{"id": "adminduk", "letter": "A", "name": "Administrasi Kependudukan",
                        "name_en": "Civil Registration", "open": True},
@@ -51,11 +61,22 @@ def test_the_called_ticket_comes_from_the_hubs_queue_with_its_waits():
                            "service": "Administrasi Kependudukan", "priority": "Lansia",
                            "waited": "Menunggu 18 mnt", "calledAgo": "dipanggil 1 mnt lalu",
                            "recalls": "", "empty": ""}
-    assert v["clock"] == "09:00"
+    assert v["clock"] == "09.00"  # the post's time, the Indonesian way; no zone at a counter
     assert v["nextLabel"] == "Selesai & Panggil Berikutnya"
     assert "A012 dicatat SELESAI" in v["nextHint"]
     assert v["queue"][0]["oldest"] == "10 mnt"
     assert v["queue"][1]["oldest"] == "–"
+
+
+def test_the_clock_is_the_posts_and_unknown_until_the_hub_said():
+    assert Desk().view(now_mono=0.0)["clock"] == "—"  # never this machine's own guess
+    three_days = 3 * 86400.0  # a Pi that booted with no network, days behind
+    d = ready_desk(clock=hub_clock(wall=T0 - three_days))
+    d.apply_queue(queue({"number": 2, "state": "serving", "ticket": ticket()}),
+                  now_epoch=T0 - three_days)
+    v = d.view(now_mono=1.0, now_epoch=T0 - three_days + 30)
+    assert v["clock"] == "09.00"
+    assert v["ticket"]["calledAgo"] == "dipanggil 1 mnt lalu"  # by the hub's clock
 
 
 def test_refusals_are_said_not_dropped():

@@ -31,10 +31,11 @@ def test_dates_use_indonesian_day_and_month_names(when, text):
     assert date_text(when) == text
 
 
-def test_english_date_and_24_hour_clock():
+def test_english_date_and_the_posts_24_hour_clock():
     when = datetime(2026, 11, 22, 14, 5, tzinfo=WIB)
     assert date_text(when, "en") == "Sunday, 22 November 2026"
-    assert clock_text(when) == "14:05"
+    assert clock_text(when) == "14.05"  # written the Indonesian way, in both languages
+    assert clock_text(None) == "—"  # the hub has not told the time yet"
 
 
 def test_zones_are_named_as_indonesians_name_them():

@@ -30,7 +30,14 @@ def make_board(history=5, lang="id"):
 def test_clock_and_date_in_post_time(qapp):
     board = make_board()
     assert (board.clockText, board.dateText, board.zoneText) == \
-        ("09:41", "Minggu, 22 November 2026", "WIB")
+        ("09.41", "Minggu, 22 November 2026", "WIB")
+
+
+def test_no_clock_and_no_date_until_the_hub_told_the_time(qapp):
+    board = Board(BoardState(), now=lambda: None)
+    assert (board.clockText, board.dateText, board.zoneText) == ("—", "", "")
+    board.apply_event(call(1, "A012", 3))  # shown even so (the hub sends it with the time)
+    assert board.number == "A012"
 
 
 def test_a_fresh_call_shows_large_and_flashes(qtbot):

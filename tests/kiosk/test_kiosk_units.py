@@ -8,10 +8,12 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from antrean.client import HubError, HubUnreachable
+from antrean.posttime import PostClock
 from hardware.printer import FakePrinter, PrintableTicket
 from kiosk.config import KioskConfig
 from kiosk.desk import TicketDesk, TicketRecord, TicketRequest
@@ -285,19 +287,26 @@ def test_buttons_default_and_mapped_and_unknown(vm) -> None:
     assert desk.submitted[0].priority_label == "Lansia"
 
 
-def test_the_clock_follows_the_hubs_time_and_zone(vm) -> None:
-    model, _ = vm
-    wita = timezone(timedelta(hours=8))
-    hub_now = (datetime.now(UTC) + timedelta(days=3)).astimezone(wita)
-    model.hub_info({"post": {"id": "p", "name": "Pos Uji"}, "time": hub_now.isoformat()})
-    assert model.clockTime.endswith("WITA")
+def test_the_clock_shows_nothing_until_the_hub_told_the_posts_time(qtbot) -> None:
+    clock = PostClock()
+    model = KioskViewModel(KioskConfig(), clock=clock)
+    assert (model.clockDate, model.clockTime) == ("", "—")  # not this Pi's own guess
+    hub_now = (datetime.now(UTC) + timedelta(days=3)).astimezone(ZoneInfo("Asia/Makassar"))
+    answer = {"post": {"id": "p", "name": "Pos Uji"}, "time": hub_now.isoformat(),
+              "tz": "Asia/Makassar"}
+    clock.observe_answer(answer, "time", clock.instant(), clock.instant())  # as the client does
+    model.hub_info(answer)
+    assert model.clockTime == clock_text(clock.now(), "id")[1]
+    assert model.clockTime.endswith(" WITA") and "." in model.clockTime
     assert model.clockDate == clock_text(hub_now, "id")[0]
+    model.deleteLater()
 
 
 def test_words_and_numbers() -> None:
     at = datetime(2026, 3, 2, 8, 5, tzinfo=timezone(timedelta(hours=7)))
     assert clock_text(at, "id") == ("Senin, 2 Maret 2026", "08.05 WIB")
-    assert clock_text(at, "en") == ("Monday, 2 March 2026", "08:05 WIB")
+    assert clock_text(at, "en") == ("Monday, 2 March 2026", "08.05 WIB")
+    assert clock_text(None, "id") == ("", "—")
     assert wait_text(3900, "id") == "Perkiraan waktu tunggu: ± 1 jam 5 menit"
     assert wait_text(None, "id") == ""
     assert people_ahead(1, "en") == "1 person ahead of you"

@@ -67,6 +67,7 @@ Window {
                           verticalCenter: parent.verticalCenter }
                 spacing: 14 * ui.u
                 Text {
+                    objectName: "clock"
                     text: "● " + win.v.clock
                     font.family: ui.font
                     font.pixelSize: ui.f(22)

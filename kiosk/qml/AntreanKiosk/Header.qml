@@ -46,11 +46,14 @@ Rectangle {
         id: clockArea
         x: header.portrait ? header.margin : langButton.x - width - 2 * header.u
         y: header.portrait ? nameText.y + nameText.height + 0.4 * header.u : (header.height - height) / 2
-        width: clockText.implicitWidth
+        // Wide enough to hold for the staff menu also while the time is still "—".
+        width: Math.max(clockText.implicitWidth, 12 * header.u)
         height: clockText.implicitHeight
 
         Text {
             id: clockText
+            objectName: "clockText"
+            anchors.right: header.portrait ? undefined : parent.right
             text: header.vm.clockTime
             color: Theme.headerInk
             font.pixelSize: 4 * header.u

@@ -41,12 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--config", default=None, help="post config TOML (default: the example post)")
     h.add_argument("--no-mdns", action="store_true", help="do not advertise by mDNS")
 
-    t = sub.add_parser("token", help="print a new device token (works while the hub runs)")
+    t = sub.add_parser("token", help="make, list or revoke device tokens (works while the hub "
+                       "runs)")
     t.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
-    t.add_argument("--role", required=True,
-                   choices=["kiosk", "counter", "display", "survey", "lead"],
-                   help="what the token may do")
-    t.add_argument("--name", required=True, help='the device\'s name, e.g. "Kios 1"')
+    t.add_argument("--role", choices=["kiosk", "counter", "display", "survey", "lead"],
+                   help="what the new token may do")
+    t.add_argument("--name", help='the new device\'s name, e.g. "Kios 1"')
+    what = t.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list the post's devices")
+    what.add_argument("--revoke", metavar="NAME|ID",
+                      help="refuse a device's token from now on (the running hub too)")
 
     pc = sub.add_parser("pair", help="print a one-time pairing code (2 minutes, 5 tries)")
     pc.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
@@ -122,6 +126,15 @@ def _cmd_token(args: argparse.Namespace) -> int:
     from .clock import utcnow
     from .storage import Storage
 
+    if args.list or args.revoke:
+        if args.role or args.name:
+            print("antrean token: --role/--name make a token; not with --list or --revoke",
+                  file=sys.stderr)
+            return 2
+        return _token_list_or_revoke(args)
+    if not args.role or not args.name:
+        print("antrean token: --role and --name are needed to make a token", file=sys.stderr)
+        return 2
     st = Storage(_data_dir(args.data))
     try:
         token = create_device_token(st, args.role, args.name, utcnow())
@@ -133,6 +146,44 @@ def _cmd_token(args: argparse.Namespace) -> int:
     print(f"# token for {args.role} '{args.name}' (shown once; the hub keeps only its hash)",
           file=sys.stderr)
     print(token)
+    return 0
+
+
+def _token_list_or_revoke(args: argparse.Namespace) -> int:
+    """``--list`` prints one device a line; ``--revoke`` revokes one (a running hub notices
+    within a second). Last seen is written by the hub about once a minute."""
+    from .clock import utcnow
+    from .storage import Storage
+
+    st = Storage(_data_dir(args.data))
+    try:
+        if args.list:
+            print("id\trole\tname\tcreated\tlast_seen\trevoked\tcounter")
+            for d in st.list_devices():
+                cells = [str(d["id"]), d["role"], d["name"], *(
+                    (d[k] or "-")[:19] for k in ("created_at", "last_seen_at", "revoked_at")),
+                    str(d["counter"] or "-")]
+                print("\t".join(cells))
+            return 0
+        found = st.find_devices(args.revoke)
+        live = [d for d in found if d["revoked_at"] is None]
+        if not found:
+            print(f"antrean token: no device {args.revoke!r} (see --list)", file=sys.stderr)
+            return 1
+        if len(live) > 1:
+            ids = ", ".join(str(d["id"]) for d in live)
+            print(f"antrean token: {len(live)} devices are named {args.revoke!r} (ids {ids}); "
+                  "revoke one by its id", file=sys.stderr)
+            return 2
+        if not live:
+            print(f"# {args.revoke}: already revoked", file=sys.stderr)
+            return 0
+        st.revoke_device(live[0]["id"], utcnow())
+    finally:
+        st.close()
+    d = live[0]
+    print(f"# token dicabut / revoked: {d['role']} '{d['name']}' (id {d['id']})",
+          file=sys.stderr)
     return 0
 
 

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .auth import Device, hash_token
+from .auth import Device
 from .clock import Clock, SystemClock
 from .config import PostConfig
 from .daylog import LiveDay
+from .devices import DeviceRegistry
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
 from .storage import Storage
@@ -47,7 +48,7 @@ class Hub:
         self.state = QueueState(config)
         self.last_seq = 0
         self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
-        self._devices: dict[str, Device] = {}
+        self.devices = DeviceRegistry(self.storage, self.now)
         self._listeners: list[Callable[[list[dict[str, Any]]], None]] = []
         self.alerts: dict[str, int] = {}  # service id -> limit_s, while a surge alert stands
         self.live_day: LiveDay | None = None  # today's log rows, kept by the stats routes
@@ -69,6 +70,7 @@ class Hub:
         for q in list(self._subscribers):
             q.put_nowait(None)
         self._subscribers.clear()
+        self.devices.flush()
         self.storage.close()
 
     def now(self) -> datetime:
@@ -76,14 +78,8 @@ class Hub:
 
     # ----- auth --------------------------------------------------------------------
     def device_for(self, token: str) -> Device | None:
-        h = hash_token(token)
-        dev = self._devices.get(h)
-        if dev is None:
-            row = self.storage.device_by_hash(h)
-            if row is None:
-                return None
-            dev = self._devices[h] = Device(row["id"], row["role"], row["name"])
-        return dev
+        """The device a token belongs to; None if unknown or revoked (see devices.py)."""
+        return self.devices.authenticate(token)
 
     # ----- the wire ---------------------------------------------------------------------
     def local(self, dt: datetime | None) -> str | None:

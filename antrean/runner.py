@@ -67,6 +67,24 @@ async def _alert_loop(hub: Hub, every_s: float = 10.0) -> None:
             log.exception("surge check failed")
 
 
+async def _device_loop(hub: Hub) -> None:
+    """Take in revocations made by ``antrean token --revoke`` while the hub runs, and write
+    the devices' last-seen times now and then (see antrean/devices.py)."""
+    from .devices import FLUSH_S, REFRESH_S
+
+    loop = asyncio.get_running_loop()
+    flushed = loop.time()
+    while True:
+        await asyncio.sleep(REFRESH_S)
+        try:
+            hub.devices.refresh()
+            if loop.time() - flushed >= FLUSH_S:
+                flushed = loop.time()
+                hub.devices.flush()
+        except Exception:
+            log.exception("device check failed")
+
+
 def _start_advertising(config: PostConfig, host: str, port: int, box: dict[str, Any]) -> None:
     adv = _advertiser(config, host, port)
     if adv is None:
@@ -94,12 +112,14 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
         task = asyncio.create_task(asyncio.to_thread(_start_advertising, config, host, port,
                                                      adv_box)) if advertise else None
         alerts = asyncio.create_task(_alert_loop(hub))
+        devices = asyncio.create_task(_device_loop(hub))
         notifier = (asyncio.create_task(_systemd_notify(lambda: server.started))
                     if notify_systemd else None)
         try:
             yield
         finally:
             alerts.cancel()
+            devices.cancel()
             if notifier is not None:
                 notifier.cancel()
                 from .sdnotify import stopping

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.websockets import WebSocketDisconnect
 
 from . import __version__
+from .api_devices import build_devices_router
 from .api_lead import build_lead_router
 from .api_survey import build_survey_router
 from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code, pair_device
@@ -255,6 +256,10 @@ async def _event_stream(ws: WebSocket) -> None:
     since = int(raw_since)
     await ws.accept()
     queue = hub.subscribe()  # subscribe before replay: nothing falls between the two
+    if not hub.devices.open_stream(dev, queue):
+        hub.unsubscribe(queue)
+        await ws.close(code=1008, reason="too many event streams for this device")
+        return
     watcher = asyncio.create_task(_watch_client(ws, queue))
     try:
         await ws.send_json({"type": "hello", "last_seq": hub.last_seq, "post": hub.config.post.id,
@@ -271,9 +276,11 @@ async def _event_stream(ws: WebSocket) -> None:
             sent = batch[-1]["seq"]
         while True:
             live = await queue.get()
-            if live is None:  # the client left, or the hub is stopping
+            if live is None:  # the client left, its token was revoked, or the hub is stopping
+                revoked = hub.devices.is_revoked(dev.id)
                 with contextlib.suppress(Exception):
-                    await ws.close(code=1012, reason="hub restarting")
+                    await ws.close(code=1008 if revoked else 1012,
+                                   reason="token revoked" if revoked else "hub restarting")
                 return
             if live["seq"] <= sent:
                 continue
@@ -284,6 +291,7 @@ async def _event_stream(ws: WebSocket) -> None:
     finally:
         watcher.cancel()
         hub.unsubscribe(queue)
+        hub.devices.close_stream(dev, queue)
 
 
 async def _watch_client(ws: WebSocket, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
@@ -305,6 +313,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(build_router(), prefix="/api/v1")
     app.include_router(build_lead_router(require), prefix="/api/v1")
     app.include_router(build_survey_router(require), prefix="/api/v1")
+    app.include_router(build_devices_router(require), prefix="/api/v1")
     try:
         from .dashboard import router as dashboard_router
     except ImportError:  # pragma: no cover - the dashboard ships with the package

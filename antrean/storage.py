@@ -20,13 +20,16 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -37,7 +40,7 @@ from sqlalchemy import (
 from .model import Event, EventType
 
 __all__ = ["Storage", "DB_FILENAME", "metadata", "tickets", "events", "devices", "pairing_codes",
-           "meta"]
+           "meta", "counter_claims"]
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,16 @@ devices = Table(
     Column("token_hash", Text, nullable=False, unique=True),
     Column("created_at", Text, nullable=False),
     Column("revoked_at", Text),
+    Column("last_seen_at", Text),  # flushed from memory now and then, not per request
+)
+
+#: Which counter number each counter device holds (one each): see antrean/devices.py.
+counter_claims = Table(
+    "counter_claims",
+    metadata,
+    Column("counter", Integer, primary_key=True, autoincrement=False),
+    Column("device_id", Integer, ForeignKey("devices.id"), nullable=False, unique=True),
+    Column("claimed_at", Text, nullable=False),
 )
 
 pairing_codes = Table(
@@ -253,8 +266,69 @@ class Storage:
         return dict(row._mapping) if row else None
 
     def list_devices(self) -> list[dict[str, Any]]:
+        """Every device ever registered (revoked ones too), with the counter it holds."""
+        q = (select(devices, counter_claims.c.counter)
+             .join(counter_claims, counter_claims.c.device_id == devices.c.id, isouter=True)
+             .order_by(devices.c.id))
         with self.engine.connect() as c:
-            return [dict(r._mapping) for r in c.execute(select(devices).order_by(devices.c.id))]
+            return [dict(r._mapping) for r in c.execute(q)]
+
+    def find_devices(self, name_or_id: str) -> list[dict[str, Any]]:
+        """Devices by id (all digits) or else by exact name, revoked ones too."""
+        key = name_or_id.strip()
+        cond = devices.c.id == int(key) if key.isdigit() else devices.c.name == key
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(select(devices).where(cond))]
+
+    def revoked_device_ids(self) -> set[int]:
+        with self.engine.connect() as c:
+            return {int(r[0]) for r in c.execute(select(devices.c.id)
+                                                 .where(devices.c.revoked_at.is_not(None)))}
+
+    def revoke_device(self, device_id: int, now: datetime) -> bool:
+        """Revoke a device's token and release the counter it held; False if it was
+        already revoked (or never existed)."""
+        with self.engine.begin() as c:
+            res = c.execute(update(devices)
+                            .where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
+                            .values(revoked_at=_iso(now)))
+            c.execute(delete(counter_claims).where(counter_claims.c.device_id == device_id))
+            return res.rowcount == 1
+
+    def set_last_seen(self, seen: dict[int, datetime]) -> None:
+        if not seen:
+            return
+        with self.engine.begin() as c:
+            c.execute(update(devices).where(devices.c.id == bindparam("did"))
+                      .values(last_seen_at=bindparam("seen")),
+                      [{"did": k, "seen": _iso(v)} for k, v in seen.items()])
+
+    def counter_claims(self) -> dict[int, int]:
+        """counter number → the id of the device that holds it."""
+        with self.engine.connect() as c:
+            return {int(n): int(d) for n, d in c.execute(
+                select(counter_claims.c.counter, counter_claims.c.device_id))}
+
+    def claim_counter(self, counter: int, device_id: int, now: datetime) -> bool:
+        """Give ``counter`` to the device (dropping any other number it held); False if
+        another device holds it."""
+        with self.engine.begin() as c:
+            holder = c.execute(select(counter_claims.c.device_id)
+                               .where(counter_claims.c.counter == counter)).scalar()
+            if holder is not None:
+                return int(holder) == device_id
+            c.execute(delete(counter_claims).where(counter_claims.c.device_id == device_id))
+            c.execute(insert(counter_claims).values(counter=counter, device_id=device_id,
+                                                    claimed_at=_iso(now)))
+            return True
+
+    def release_counter(self, counter: int) -> int | None:
+        """Free a counter number; returns the device that held it (None if free)."""
+        with self.engine.begin() as c:
+            holder = c.execute(select(counter_claims.c.device_id)
+                               .where(counter_claims.c.counter == counter)).scalar()
+            c.execute(delete(counter_claims).where(counter_claims.c.counter == counter))
+            return int(holder) if holder is not None else None
 
     def add_pairing_code(self, code_hash: str, roles: Sequence[str], now: datetime,
                          expires: datetime, tries: int) -> None:

@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_hub(args: argparse.Namespace) -> int:
     from .config import ConfigError, load_post_config
+    from .datalock import EXIT_DATA_IN_USE, DataFolderInUse
     from .runner import serve_hub
 
     try:
@@ -117,7 +118,11 @@ def _cmd_hub(args: argparse.Namespace) -> int:
         return 2
     host = args.host or cfg.hub.host
     port = args.port or cfg.hub.port
-    serve_hub(cfg, _data_dir(args.data), host, port, advertise=not args.no_mdns)
+    try:
+        serve_hub(cfg, _data_dir(args.data), host, port, advertise=not args.no_mdns)
+    except DataFolderInUse as exc:
+        print(f"antrean hub: {exc.message} / {exc.message_en}", file=sys.stderr)
+        return EXIT_DATA_IN_USE
     return 0
 
 

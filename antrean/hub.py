@@ -21,6 +21,7 @@ from . import __version__
 from .auth import Device
 from .clock import Clock, SystemClock
 from .config import PostConfig
+from .datalock import DataLock
 from .daylog import LiveDay
 from .devices import DeviceRegistry
 from .model import Counter, Event, EventType, Ticket, TicketState
@@ -44,7 +45,14 @@ class Hub:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.tz = config.tz
-        self.storage = Storage(data_dir)
+        # One hub per data folder, held until close(); taken before the database is opened,
+        # so a second hub never migrates nor reads a database the first one is writing.
+        self._lock = DataLock(data_dir).acquire()
+        try:
+            self.storage = Storage(data_dir)
+        except BaseException:
+            self._lock.release()
+            raise
         self.state = QueueState(config)
         self.last_seq = 0
         self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
@@ -72,6 +80,7 @@ class Hub:
         self._subscribers.clear()
         self.devices.flush()
         self.storage.close()
+        self._lock.release()
 
     def now(self) -> datetime:
         return self.clock.now()

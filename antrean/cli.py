@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--port", type=int, default=None, help="port (default from config: 8470)")
     h.add_argument("--config", default=None, help="post config TOML (default: the example post)")
     h.add_argument("--no-mdns", action="store_true", help="do not advertise by mDNS")
+    h.add_argument("--tls", choices=["on", "off", "auto"], default=None,
+                   help="HTTPS/WSS with the hub's own key (default from config: auto = on "
+                        "unless bound to loopback only)")
 
     t = sub.add_parser("token", help="make, list or revoke device tokens (works while the hub "
                        "runs)")
@@ -110,6 +113,7 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     from .config import ConfigError, load_post_config
     from .datalock import EXIT_DATA_IN_USE, DataFolderInUse
     from .runner import serve_hub
+    from .tls import HubKeyError
 
     try:
         cfg = load_post_config(args.config)
@@ -119,10 +123,13 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     host = args.host or cfg.hub.host
     port = args.port or cfg.hub.port
     try:
-        serve_hub(cfg, _data_dir(args.data), host, port, advertise=not args.no_mdns)
+        serve_hub(cfg, _data_dir(args.data), host, port, advertise=not args.no_mdns, tls=args.tls)
     except DataFolderInUse as exc:
         print(f"antrean hub: {exc.message} / {exc.message_en}", file=sys.stderr)
         return EXIT_DATA_IN_USE
+    except HubKeyError as exc:
+        print(f"antrean hub: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

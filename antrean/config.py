@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -79,6 +79,8 @@ class HubSettings(_Model):
     port: Annotated[int, Field(ge=1, le=65535)] = 8470
     interfaces: list[str] = []
     surge_wait_min: Annotated[int, Field(ge=1, le=600)] = 45
+    # HTTPS/WSS with the hub's own key; "auto": on unless bound to loopback only.
+    tls: Literal["on", "off", "auto"] = "auto"
 
 
 class PolicyConfig(_Model):

@@ -66,14 +66,26 @@ class Peer:
     properties: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
+    def tls(self) -> bool:
+        """The peer announces HTTPS (``tls=1``): a hub with its own key."""
+        return self.properties.get("tls") == "1"
+
+    @property
+    def fp_hint(self) -> str:
+        """The first hex digits of the hub key's fingerprint it announces (``fp=``): a hint
+        only — anyone can announce it; the TLS handshake checks the real key."""
+        return self.properties.get("fp", "")
+
+    @property
     def url(self) -> str:
-        """Base HTTP URL on the first (preferred) address, IPv6 bracketed."""
+        """Base URL (https when the peer announces TLS) on the first (preferred) address,
+        IPv6 bracketed."""
         if not self.addresses:
             raise ValueError(f"peer {self.instance!r} has no address")
         host = self.addresses[0]
         if ":" in host:
             host = "[" + host.replace("%", "%25") + "]"
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
 
 def resolve_interfaces(host: str | None, configured: Sequence[str | int] | None) -> Interfaces:
@@ -333,11 +345,14 @@ class Browser:
             found = [p for p in self._peers.values() if role is None or p.role == role]
         return sorted(found, key=lambda p: (p.role, p.counter or 0, p.name, p.instance))
 
-    def wait_for(self, role: str | None = "hub", timeout: float = 5.0) -> Peer | None:
-        """Block until a peer of ``role`` is known; the most recently announced wins."""
+    def wait_for(self, role: str | None = "hub", timeout: float = 5.0,
+                 accept: Callable[[Peer], bool] | None = None) -> Peer | None:
+        """Block until a peer of ``role`` (that ``accept`` takes, if given) is known; the
+        most recently announced wins."""
 
         def newest() -> Peer | None:
-            keys = [k for k, p in self._peers.items() if role is None or p.role == role]
+            keys = [k for k, p in self._peers.items() if (role is None or p.role == role)
+                    and (accept is None or accept(p))]
             return self._peers[max(keys, key=self._seen.__getitem__)] if keys else None
 
         with self._cond:

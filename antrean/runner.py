@@ -23,6 +23,7 @@ from .clock import Clock
 from .config import PostConfig
 from .hub import Hub
 from .server import create_app
+from .tls import format_fingerprint, tls_enabled
 
 __all__ = ["serve_hub", "HubThread", "free_port", "build_server"]
 
@@ -35,13 +36,13 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def _advertiser(config: PostConfig, host: str, port: int) -> Any:
+def _advertiser(config: PostConfig, host: str, port: int, txt: dict[str, str]) -> Any:
     try:
         from .discovery import Advertiser
     except ImportError:  # pragma: no cover - discovery is part of the package
         return None
     adv = Advertiser("hub", config.post.id, config.post.name, port,
-                     interfaces=config.hub.interfaces or None, address=host)
+                     interfaces=config.hub.interfaces or None, address=host, extra=txt)
     return adv
 
 
@@ -85,8 +86,9 @@ async def _device_loop(hub: Hub) -> None:
             log.exception("device check failed")
 
 
-def _start_advertising(config: PostConfig, host: str, port: int, box: dict[str, Any]) -> None:
-    adv = _advertiser(config, host, port)
+def _start_advertising(config: PostConfig, host: str, port: int, txt: dict[str, str],
+                       box: dict[str, Any]) -> None:
+    adv = _advertiser(config, host, port, txt)
     if adv is None:
         return
     try:
@@ -100,17 +102,28 @@ def _start_advertising(config: PostConfig, host: str, port: int, box: dict[str, 
 
 def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
                  clock: Clock | None = None, advertise: bool = True,
-                 log_level: str = "warning",
+                 log_level: str = "warning", tls: str | None = None,
                  notify_systemd: bool = False) -> tuple[uvicorn.Server, Hub]:
+    """The hub's server; ``tls`` is on/off/auto (default: the config's ``hub.tls``)."""
+    use_tls = tls_enabled(tls or config.hub.tls, host)
     hub = Hub(config, data_dir, clock)
-    app = create_app(hub)
+    # The key exists even for a plain-HTTP hub: pairing hands its fingerprint to devices,
+    # so a hub moved from the demo's loopback to the LAN keeps its paired devices.
+    try:
+        app = create_app(hub)
+    except BaseException:
+        hub.close()
+        raise
+    identity = app.state.identity
+    app.state.tls = use_tls
+    txt = {"fp": identity.hint, **({"tls": "1"} if use_tls else {})}
     adv_box: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # mDNS probing takes a second or two: serve meanwhile, advertise in the background.
         task = asyncio.create_task(asyncio.to_thread(_start_advertising, config, host, port,
-                                                     adv_box)) if advertise else None
+                                                     txt, adv_box)) if advertise else None
         alerts = asyncio.create_task(_alert_loop(hub))
         devices = asyncio.create_task(_device_loop(hub))
         notifier = (asyncio.create_task(_systemd_notify(lambda: server.started))
@@ -136,17 +149,28 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
     app.router.lifespan_context = lifespan
     cfg = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on",
                          access_log=False, ws_ping_interval=10, ws_ping_timeout=10,
-                         timeout_graceful_shutdown=3)
+                         timeout_graceful_shutdown=3,
+                         ssl_keyfile=str(identity.key_path) if use_tls else None,
+                         ssl_certfile=str(identity.cert_path) if use_tls else None)
     server = uvicorn.Server(cfg)
     return server, hub
 
 
+def _state(server: uvicorn.Server) -> Any:
+    """The app's state (its ``identity``, ``tls``): uvicorn types its app loosely."""
+    return server.config.app.state  # type: ignore[union-attr]
+
+
 def serve_hub(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
-              clock: Clock | None = None, advertise: bool = True) -> None:
+              clock: Clock | None = None, advertise: bool = True, tls: str | None = None) -> None:
     server, hub = build_server(config, data_dir, host, port, clock=clock, advertise=advertise,
-                               log_level="info", notify_systemd=True)
-    log.info("hub for post %s (%s) on http://%s:%d, data in %s", config.post.id,
-             config.post.name, host, port, data_dir)
+                               log_level="info", tls=tls, notify_systemd=True)
+    identity = _state(server).identity
+    scheme = "https" if _state(server).tls else "http"
+    log.info("hub for post %s (%s) on %s://%s:%d, data in %s", config.post.id,
+             config.post.name, scheme, host, port, data_dir)
+    log.info("kunci hub / hub key: %s (sertifikat untuk browser / certificate for browsers: "
+             "SHA-256 %s)", format_fingerprint(identity.fingerprint), identity.cert_sha256)
     _first_pairing_code(hub)
     server.run()
 
@@ -171,16 +195,21 @@ class HubThread:
 
     def __init__(self, config: PostConfig, data_dir: str | Path, *, host: str = "127.0.0.1",
                  port: int | None = None, clock: Clock | None = None,
-                 advertise: bool = False) -> None:
+                 advertise: bool = False, tls: str | None = None) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.server, self.hub = build_server(config, data_dir, self.host, self.port, clock=clock,
-                                             advertise=advertise)
+                                             advertise=advertise, tls=tls)
         self._thread = threading.Thread(target=self.server.run, name="hub", daemon=True)
 
     @property
+    def fingerprint(self) -> str:
+        return str(_state(self.server).identity.fingerprint)
+
+    @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if _state(self.server).tls else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     def start(self, timeout: float = 10.0) -> HubThread:
         self._thread.start()

@@ -307,9 +307,15 @@ async def _watch_client(ws: WebSocket, queue: asyncio.Queue[dict[str, Any] | Non
 
 
 def create_app(hub: Hub) -> FastAPI:
+    """The hub's app. Its key (made at the first start) is ``app.state.identity``; raises
+    :class:`antrean.tls.HubKeyError` when it can be neither read nor made."""
+    from .tls import ensure_identity
+
     app = FastAPI(title="Antrean hub", version=__version__, docs_url="/api/v1/docs",
                   openapi_url="/api/v1/openapi.json", redoc_url=None)
     app.state.hub = hub
+    app.state.identity = ensure_identity(hub.storage.data_dir)
+    app.state.tls = False  # the runner says when it serves HTTPS
     app.include_router(build_router(), prefix="/api/v1")
     app.include_router(build_lead_router(require), prefix="/api/v1")
     app.include_router(build_survey_router(require), prefix="/api/v1")

@@ -47,8 +47,9 @@ class PortTaken(RuntimeError):
 
 class HubProcess:
     def __init__(self, data_dir: Path, *, config: Path | None = None, mdns: bool = False,
-                 port: int | None = None) -> None:
+                 port: int | None = None, tls: str | None = None) -> None:
         self.data_dir = Path(data_dir)
+        self.tls = tls  # --tls on|off|auto (None: the config's, auto: plain on loopback)
         self.config = config
         self.mdns = mdns
         self.port = port or free_port()
@@ -59,7 +60,22 @@ class HubProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls == 'on' else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def fingerprint(self) -> str:
+        """The hub key's fingerprint (made at its first start), as devices pin it."""
+        from antrean.tls import load_identity
+
+        identity = load_identity(self.data_dir)
+        assert identity is not None, "the hub has not started yet: it makes its key then"
+        return identity.fingerprint
+
+    def http(self, **kw) -> httpx.Client:
+        """An httpx client that trusts this hub's key (and no other)."""
+        from antrean.tls import HubTLSContext
+
+        return httpx.Client(verify=HubTLSContext(self.fingerprint), **kw)
 
     def make_tokens(self) -> dict[str, str]:
         from antrean.auth import create_device_token
@@ -98,10 +114,15 @@ class HubProcess:
             cmd += ["--config", str(self.config)]
         if not self.mdns:
             cmd.append("--no-mdns")
+        if self.tls:
+            cmd += ["--tls", self.tls]
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        from antrean.tls import HubTLSContext
+
         deadline = time.monotonic() + timeout
+        probe = HubTLSContext()  # any key: only "is it up?" (tests check the key themselves)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 tail = self.log_path.read_text()[-2000:]
@@ -109,7 +130,8 @@ class HubProcess:
                     raise PortTaken(tail)
                 raise RuntimeError(f"hub exited: {tail}")
             try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=0.5).status_code == 200:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=0.5,
+                             verify=probe).status_code == 200:
                     self._started_before = True
                     return self
             except httpx.HTTPError:

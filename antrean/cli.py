@@ -73,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
     e.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD (default: today)")
     e.add_argument("--all-days", action="store_true", help="every day the post has, into --out DIR")
-    e.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="file format")
+    e.add_argument("--format", choices=["csv", "xlsx"], default=None,
+                   help="file format (default: the --out file's extension; csv with --all-days)")
+    e.add_argument("--excel", action="store_true",
+                   help="CSV for Excel in Indonesian: UTF-8 BOM, ';' separator, local times")
     e.add_argument("--out", required=True, help="output file (a folder with --all-days)")
     e.add_argument("--config", default=None,
                    help="post config TOML (default: the example post), for names and zone")
@@ -233,33 +236,45 @@ def _cmd_join(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .clock import utcnow
     from .config import ConfigError, load_post_config
-    from .export import export_day
+    from .export import export_day, format_for
     from .storage import DB_FILENAME, Storage
+
+    def refuse(message: str) -> int:
+        print(f"antrean export: {message}", file=sys.stderr)
+        return 2
 
     try:
         cfg = load_post_config(args.config)
     except ConfigError as exc:
-        print(f"antrean export: {exc}", file=sys.stderr)
-        return 2
+        return refuse(str(exc))
+    out = Path(args.out)
+    try:
+        fmt = (args.format or "csv") if args.all_days else format_for(out, args.format)
+    except ValueError as exc:
+        return refuse(str(exc))
+    if args.excel and fmt != "csv":
+        return refuse("--excel hanya untuk CSV; XLSX dibuka Excel apa adanya / --excel is for "
+                      "CSV; Excel opens XLSX as it is")
     data = _data_dir(args.data)
     if not (data / DB_FILENAME).exists():
-        print(f"antrean export: no post database in {data}", file=sys.stderr)
-        return 2
+        return refuse(f"tidak ada basis data pos di {data} / no post database in {data}")
     st = Storage(data)
     try:
         if args.all_days:
-            out = Path(args.out)
             out.mkdir(parents=True, exist_ok=True)
             for day in st.days():
-                f = out / f"antrean-{cfg.post.id}-{day}.{args.format}"
-                n = export_day(st, cfg, day, args.format, f)
+                f = out / f"antrean-{cfg.post.id}-{day}.{fmt}"
+                n = export_day(st, cfg, day, fmt, f, excel=args.excel)
                 print(f"{f}\t{n} rows")
             return 0
         day = args.date or utcnow().astimezone(cfg.tz).date().isoformat()
-        n = export_day(st, cfg, day, args.format, Path(args.out))
-        print(f"{args.out}\t{n} rows ({day})")
+        n = export_day(st, cfg, day, fmt, out, excel=args.excel)
     finally:
         st.close()
+    if n == 0:  # a wrong --date or --data looks like this: say so, the file is still valid
+        print(f"antrean export: tidak ada tiket pada {day} — {out} hanya berisi judul kolom / "
+              f"no tickets on {day}: {out} has the header row only", file=sys.stderr)
+    print(f"{out}\t{n} rows ({day})")
     return 0
 
 

@@ -18,7 +18,10 @@ from .daylog import COLUMNS, LogRow, day_rows
 from .stats import stats_from_rows
 from .storage import Storage
 
-__all__ = ["write_csv", "write_xlsx", "export_day", "log_response", "row_values", "safe_cell"]
+__all__ = ["write_csv", "csv_bytes", "write_xlsx", "export_day", "format_for", "log_response",
+           "row_values", "safe_cell", "EXPORT_FORMATS"]
+
+EXPORT_FORMATS = ("csv", "xlsx")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,13 +44,24 @@ def row_values(r: LogRow, tz: tzinfo) -> list[Any]:
             r.original_outcome or ""]
 
 
-def _csv_text(rows: Sequence[LogRow], tz: tzinfo) -> str:
+def _csv_text(rows: Sequence[LogRow], tz: tzinfo, *, excel: bool = False) -> str:
+    """DESIGN's CSV: ``,``-separated, ISO 8601 times with the post's offset.
+
+    ``excel``: the flavour Indonesian-locale Excel opens by double-click — ``;`` (the list
+    separator where ``,`` is the decimal one) and local times without the offset
+    (``2026-12-07 08:15:02``), which Excel reads as date-times; the BOM is added on encoding.
+    """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv.writer(buf, delimiter=";" if excel else ",", lineterminator="\r\n")
     w.writerow(COLUMNS)
 
-    def t(dt: datetime | None) -> str:
+    def t_iso(dt: datetime | None) -> str:
         return "" if dt is None else dt.astimezone(tz).isoformat(timespec="seconds")
+
+    def t_excel(dt: datetime | None) -> str:
+        return "" if dt is None else dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    t = t_excel if excel else t_iso
 
     def n(v: int | None) -> int | str:
         return "" if v is None else v
@@ -60,8 +74,14 @@ def _csv_text(rows: Sequence[LogRow], tz: tzinfo) -> str:
     return buf.getvalue()
 
 
-def write_csv(rows: Sequence[LogRow], tz: tzinfo, out: Path | io.BufferedIOBase) -> None:
-    data = _csv_text(rows, tz).encode("utf-8")
+def csv_bytes(rows: Sequence[LogRow], tz: tzinfo, *, excel: bool = False) -> bytes:
+    """UTF-8; with ``excel`` a BOM first, or Excel reads the file as the ANSI code page."""
+    return _csv_text(rows, tz, excel=excel).encode("utf-8-sig" if excel else "utf-8")
+
+
+def write_csv(rows: Sequence[LogRow], tz: tzinfo, out: Path | io.BufferedIOBase, *,
+              excel: bool = False) -> None:
+    data = csv_bytes(rows, tz, excel=excel)
     if isinstance(out, Path):
         out.write_bytes(data)
     else:
@@ -131,11 +151,28 @@ def _indicator_rows(st: dict[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
-def export_day(storage: Storage, config: PostConfig, day: str, fmt: str, out: Path) -> int:
+def format_for(out: Path, fmt: str | None) -> str:
+    """The export format: ``fmt`` when given, else the file name's extension (.csv, .xlsx).
+
+    Raises ValueError naming the file when neither says (a lead typing ``hari.xls`` must
+    not get CSV text under an Excel name).
+    """
+    if fmt is not None:
+        return fmt
+    ext = out.suffix.lower().lstrip(".")
+    if ext in EXPORT_FORMATS:
+        return ext
+    raise ValueError(f"format untuk '{out.name}' tidak dikenal — beri nama berakhiran .csv atau "
+                     f".xlsx, atau pakai --format csv|xlsx / unknown format for '{out.name}': "
+                     f"name the file .csv or .xlsx, or give --format csv|xlsx")
+
+
+def export_day(storage: Storage, config: PostConfig, day: str, fmt: str, out: Path, *,
+               excel: bool = False) -> int:
     """Write one day's log to ``out``; returns the number of rows."""
     rows = day_rows(storage, day)
     if fmt == "csv":
-        write_csv(rows, config.tz, out)
+        write_csv(rows, config.tz, out, excel=excel)
     elif fmt == "xlsx":
         write_xlsx(rows, config, day, out)
     else:
@@ -152,7 +189,8 @@ def log_json(rows: Sequence[LogRow], tz: tzinfo) -> list[dict[str, Any]]:
     return out
 
 
-def log_response(storage: Storage, config: PostConfig, day: str, fmt: str) -> Any:
+def log_response(storage: Storage, config: PostConfig, day: str, fmt: str, *,
+                 excel: bool = False) -> Any:
     from fastapi.responses import Response
 
     rows = day_rows(storage, day)
@@ -160,7 +198,7 @@ def log_response(storage: Storage, config: PostConfig, day: str, fmt: str) -> An
     if fmt == "json":
         return log_json(rows, config.tz)
     if fmt == "csv":
-        return Response(_csv_text(rows, config.tz).encode("utf-8"),
+        return Response(csv_bytes(rows, config.tz, excel=excel),
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     buf = io.BytesIO()

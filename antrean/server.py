@@ -227,12 +227,17 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     @r.get("/log", response_model=None)
     async def day_log(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
                 date_: Annotated[date | None, Query(alias="date")] = None,
-                format: Literal["csv", "xlsx", "json"] = "json") -> Response | list[Any]:
+                format: Literal["csv", "xlsx", "json"] = "json",
+                excel: bool = False) -> Response | list[Any]:
         from .export import log_response
 
+        if excel and format != "csv":
+            raise ApiError(422, "bad_request", "excel=1 hanya untuk format=csv.",
+                           "excel=1 applies to format=csv only.")
         hub = _hub(request)
         day = (date_ or hub.now().astimezone(hub.tz).date()).isoformat()
-        return await run_in_threadpool(log_response, hub.storage, hub.config, day, format)
+        return await run_in_threadpool(log_response, hub.storage, hub.config, day, format,
+                                       excel=excel)
 
     @r.websocket("/events")
     async def events(ws: WebSocket) -> None:

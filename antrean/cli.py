@@ -288,6 +288,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.headless:
         from .demo import run_headless_demo
 
+        if not args.verbose:  # the report is the output: only warnings beside it (stderr)
+            logging.getLogger().setLevel(logging.WARNING)
+
         return run_headless_demo(Path(args.out), seed=args.seed, residents=args.residents,
                                  speed=args.speed)
     return run_desktop_demo(Path(args.out), buttons=args.buttons, voice=not args.no_voice)

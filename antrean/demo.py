@@ -31,7 +31,8 @@ OPEN_H, LAST_ARRIVAL_H = 8, 13
 
 
 def _fmt_min(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds / 60:5.1f}"
+    """Minutes with one decimal, Indonesian style (decimal comma): ``4,4``."""
+    return "-" if seconds is None else f"{seconds / 60:.1f}".replace(".", ",")
 
 
 def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, speed: float,
@@ -114,26 +115,33 @@ def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, spee
         hub.stop()
 
 
-def print_indicators(stats: dict[str, Any]) -> None:
-    p = print
-    p(f"\n== {stats['post']['name']} — {stats['date']} ==")
-    p(f"Nomor diambil / tickets issued : {stats['issued']}")
-    p(f"Warga terlayani / served       : {stats['served']}")
-    p(f"Tidak hadir / no-shows          : {stats['no_show']}")
-    p("\nTerlayani per layanan / served per service:")
+def indicator_lines(stats: dict[str, Any]) -> list[str]:
+    """The day's indicators as a report in Indonesian, columns aligned (monospace)."""
+    lines = [f"== {stats['post']['name']} — {stats['date']} ==",
+             f"  {'Nomor diambil':<17}{stats['issued']:>6}",
+             f"  {'Warga terlayani':<17}{stats['served']:>6}",
+             f"  {'Tidak hadir':<17}{stats['no_show']:>6}",
+             "", "Per layanan:"]
+    width = max([len(s["name"]) for s in stats["services"]] + [7])
+    lines.append(f"     {'Layanan':<{width}}  {'terlayani':>9}  {'rata-rata tunggu':>16}")
     for s in stats["services"]:
-        p(f"  {s['letter']}  {s['name']:<28} {s['served']:>4}   "
-          f"rata-rata tunggu {_fmt_min(s['wait']['avg_s'])} mnt")
-    p("\nWaktu tunggu (menit) / waiting time (minutes):")
-    p("                       n   rata2   median   p90")
-    for label, key in (("Prioritas / priority", "wait_priority"),
-                       ("Reguler / regular   ", "wait_regular"), ("Semua / all         ", "wait")):
+        lines.append(f"  {s['letter']}  {s['name']:<{width}}  {s['served']:>9}  "
+                     f"{_fmt_min(s['wait']['avg_s']) + ' menit':>16}")
+    lines += ["", "Waktu tunggu (menit):",
+              f"  {'':<10}{'jumlah':>8}{'rata-rata':>11}{'median':>9}{'p90':>8}"]
+    for label, key in (("Prioritas", "wait_priority"), ("Reguler", "wait_regular"),
+                       ("Semua", "wait")):
         w = stats[key]
-        p(f"  {label} {w['count']:>4}  {_fmt_min(w['avg_s'])}   {_fmt_min(w['median_s'])}  "
-          f"{_fmt_min(w['p90_s'])}")
-    p("\nPer loket / per counter:")
+        lines.append(f"  {label:<10}{w['count']:>8}{_fmt_min(w['avg_s']):>11}"
+                     f"{_fmt_min(w['median_s']):>9}{_fmt_min(w['p90_s']):>8}")
+    lines += ["", "Per loket:", f"  {'':<9}{'terlayani':>11}{'tidak hadir':>13}"]
     for c in stats["counters"]:
-        p(f"  Loket {c['number']}: {c['served']} terlayani, {c['no_show']} tidak hadir")
+        lines.append(f"  {'Loket ' + str(c['number']):<9}{c['served']:>11}{c['no_show']:>13}")
+    return lines
+
+
+def print_indicators(stats: dict[str, Any]) -> None:
+    print("\n" + "\n".join(indicator_lines(stats)))
 
 
 def run_headless_demo(out: Path, *, seed: int = 7, residents: int = 120,
@@ -145,8 +153,9 @@ def run_headless_demo(out: Path, *, seed: int = 7, residents: int = 120,
         stats = simulate_day(cfg, Path(tmp), seed=seed, residents=residents, speed=speed, out=out)
     print_indicators(stats)
     end = stats["_sim_end"]
-    print(f"\nHari simulasi selesai pukul {end:%H:%M} ({timedelta(seconds=round(stats['_real_s']))}"
-          f" waktu nyata). Ekspor CSV: {stats['_csv']}")
+    print(f"\nHari simulasi selesai pukul {end:%H.%M} "
+          f"({timedelta(seconds=round(stats['_real_s']))} waktu nyata).")
+    print(f"Ekspor CSV: {stats['_csv']}")
     if stats["_errors"]:
         print(f"{len(stats['_errors'])} permintaan ditolak: {stats['_errors'][0]}")
     return 0

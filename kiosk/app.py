@@ -27,8 +27,9 @@ __all__ = ["build_parser", "main"]
 log = logging.getLogger(__name__)
 
 SCREENS = ("start", "confirm", "printer-fault", "hub-down", "rate-entry", "rate-refused",
-           "rate-faces", "rate-thanks", "complaint-category", "complaint-text",
-           "complaint-number", "complaint-sent")
+           "rate-faces", "rate-thanks", "survey-question", "survey-missing", "survey-profile",
+           "survey-done", "complaint-category", "complaint-text", "complaint-number",
+           "complaint-sent")
 
 
 def _size(text: str) -> tuple[int, int]:

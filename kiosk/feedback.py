@@ -1,13 +1,14 @@
 """Ratings and complaints at the hub, on one worker thread of their own (never the GUI's).
 
-Four jobs: ``lookup`` (a typed number or a scanned ticket id → today's ticket, checked to be
-served), ``rate``, ``complain`` and ``categories``. One job in flight: a double tap on a face
+Five jobs: ``lookup`` (a typed number or a scanned ticket id → today's ticket, checked to be
+served), ``rate``, ``survey`` (kiosk.survey), ``complain`` and ``categories``. One job in flight: a double tap on a face
 cannot send two ratings. A hub that does not answer is retried until it does, and the
 listener is told once so the screen can say so — nothing is dropped silently:
 
 * lookups and the category list are reads: always safe to repeat;
 * a rating is safe too: the hub keeps one per ticket, so a repeat after an attempt that may
   have reached it answers ``already_rated``, which then means "done";
+* a survey carries its request id: a repeat is answered with the survey already stored;
 * a complaint has no request id, so it is repeated only when nothing was sent (the
   connection was refused) or the hub's storage refused it (5xx). After a failure that may
   have reached the hub it is not repeated: the resident is told it may not have arrived and
@@ -62,7 +63,7 @@ def parse_ticket_id(text: str) -> str | None:
 class FeedbackJob:
     """One call to make; ``owner`` says which screen asked (``rating`` or ``complaint``)."""
 
-    kind: str  # lookup | rate | complain | categories
+    kind: str  # lookup | rate | survey | complain | categories
     owner: str
     data: dict[str, Any] = field(default_factory=dict)
     job_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -143,8 +144,8 @@ class FeedbackDesk:
     def submit(self, job: FeedbackJob) -> bool:
         """Queue ``job``; False (nothing done) while another one is out.
 
-        Results: ``lookup`` → ``{"id", "number", "service"}`` of a ticket of today, served
-        unless the job says ``served=False``;
+        Results: ``lookup`` → ``{"id", "number", "service", "surveyed"}`` of a ticket of
+        today, served unless the job says ``served=False``; ``survey`` → the hub's survey;
         ``rate`` → ``{"number", "rating"}``; ``complain`` → the hub's answer (``id``, ``at``,
         ``lapor``); ``categories`` → ``[{"id", "name", "name_en"}]``.
         """
@@ -217,6 +218,10 @@ class FeedbackDesk:
         if job.kind == "rate":
             return self._client.request("POST", "/ratings", json_body={
                 "number": d["number"], "rating": d["rating"]})
+        if job.kind == "survey":
+            return self._client.request("POST", "/survey", json_body={
+                "ticket": d["ticket"], "answers": d["answers"], "profile": d["profile"],
+                "request_id": d["request_id"]})
         if job.kind == "complain":
             return self._client.request("POST", "/complaints", json_body={
                 "category": d["category"], "text": d.get("text", ""),
@@ -247,7 +252,8 @@ class FeedbackDesk:
             if today.get("rating") is not None:  # if the hub tells it with the ticket
                 raise HubError(409, "already_rated", "Nomor ini sudah memberi penilaian.",
                                "This ticket has already been rated.")
-        return {"id": today["id"], "number": today["number"], "service": today.get("service")}
+        return {"id": today["id"], "number": today["number"], "service": today.get("service"),
+                "surveyed": bool(today.get("surveyed"))}
 
     def _by_number(self, number: str) -> dict[str, Any]:
         return self._client.request("GET", f"/tickets/by-number/{number}")  # type: ignore[no-any-return]

@@ -1,7 +1,8 @@
-"""The rating and the complaint, together: which one is open, scanned codes, the hub's answers.
+"""The rating, the survey and the complaint, together: which one is open, scanned codes, the
+hub's answers.
 
-The view-model holds one :class:`Flows` and shows ``rating`` and ``complaint`` to QML. Kept
-apart from the view-model so that the ticket screens and these two stay small modules.
+The view-model holds one :class:`Flows` and shows ``rating``, ``survey`` and ``complaint`` to
+QML. Kept apart from the view-model so that the ticket screens and these stay small modules.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .feedback import FeedbackDesk, FeedbackJob
 from .flowbase import Flow
 from .models import Tile
 from .rating import RatingFlow
+from .survey import SurveyFlow
 
 __all__ = ["Flows", "SCAN_GAP_S"]
 
@@ -35,18 +37,30 @@ class Flows:
                  parent: QObject) -> None:
         self.desk: FeedbackDesk | None = None
         self._tiles = tiles
+        self._closed = closed
         kw: dict[str, Any] = {"submit": self._submit, "strings": strings, "lang": lang,
-                              "closed": closed, "letters": self.letters, "parent": parent}
-        self.rating = RatingFlow(service_name=self.service_name, **kw)
+                              "closed": self._flow_closed, "letters": self.letters,
+                              "parent": parent}
+        self.rating = RatingFlow(service_name=self.service_name, survey=self.start_survey, **kw)
+        self.survey = SurveyFlow(service_name=self.service_name, **kw)
         self.complaint = ComplaintFlow(**kw)
         self._scan, self._scan_at = "", 0.0
 
     def active(self) -> Flow | None:
         """The open flow, if any."""
-        for flow in (self.rating, self.complaint):
+        for flow in (self.rating, self.survey, self.complaint):
             if flow.active:
                 return flow
         return None
+
+    def start_survey(self, ticket: dict[str, Any]) -> None:
+        """From the rating's thanks: the full survey for the ticket just rated."""
+        self.survey.open_for(ticket)
+        self.rating.close()  # (the survey is open: the kiosk is not told "all closed")
+
+    def _flow_closed(self) -> None:
+        if self.active() is None:
+            self._closed()
 
     def letters(self) -> list[str]:
         """The post's service letters for the number pads, in the tiles' order (the pad
@@ -60,6 +74,7 @@ class Flows:
     def refresh(self) -> None:
         """The language changed."""
         self.rating.refresh()
+        self.survey.refresh()
         self.complaint.refresh()
 
     def hub_back(self) -> None:
@@ -96,7 +111,7 @@ class Flows:
 
     # ----- the desk's answers, on the GUI thread --------------------------------------------
     def answer(self, outcome: str, job: FeedbackJob, payload: Any) -> None:
-        flow = self.rating if job.owner == "rating" else self.complaint
+        flow = {"rating": self.rating, "survey": self.survey}.get(job.owner, self.complaint)
         if outcome == "waiting":
             flow.waiting_for_hub(job)
         elif outcome == "done":

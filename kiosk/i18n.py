@@ -201,8 +201,55 @@ FEEDBACK_WORDS: dict[str, dict[str, str]] = {
                           "tell the staff, or use SP4N-LAPOR!.",
     },
 }
+# The full SKM survey (kiosk.survey). The questions and their answers themselves come from
+# antrean.skm, the one table the hub, the kiosk and the volunteer's page share.
+SURVEY_WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "surveyOffer": "Isi survei lengkap (9 pertanyaan)",
+        "surveyOfferHint": "Kurang dari satu menit. Membantu kami memperbaiki layanan.",
+        "surveyTitle": "Survei Kepuasan Masyarakat",
+        "surveyQuestionOf": "Pertanyaan {n} dari {of}",
+        "surveyProfileOf": "Tentang Anda · {n} dari {of}",
+        "surveyProfileHint": "Tidak wajib — boleh dilewati. Tanpa nama, tanpa NIK.",
+        "surveyProfile_usia": "Berapa usia Anda?",
+        "surveyProfile_jenis_kelamin": "Jenis kelamin Anda?",
+        "surveyProfile_pendidikan": "Pendidikan terakhir Anda?",
+        "surveyProfile_pekerjaan": "Pekerjaan utama Anda?",
+        "skip": "Lewati",
+        "sendNow": "Kirim sekarang",
+        "answerNow": "Jawab sekarang",
+        "surveyMissing": "{n} pertanyaan belum dijawab: {names}. Survei dihitung bila "
+                         "kesembilan pertanyaan terjawab.",
+        "surveyThanksSub": "Survei Anda untuk nomor {number} sudah kami terima.",
+        "surveyAlready": "Nomor {number} sudah mengisi survei. Terima kasih.",
+        "surveyPending": "Survei Anda tersimpan dan akan dikirim begitu layanan kembali. "
+                         "Mohon tunggu.",
+    },
+    "en": {
+        "surveyOffer": "Answer the full survey (9 questions)",
+        "surveyOfferHint": "Under a minute. It helps us improve the service.",
+        "surveyTitle": "Public Satisfaction Survey",
+        "surveyQuestionOf": "Question {n} of {of}",
+        "surveyProfileOf": "About you · {n} of {of}",
+        "surveyProfileHint": "Optional — you may skip it. No name, no ID number.",
+        "surveyProfile_usia": "How old are you?",
+        "surveyProfile_jenis_kelamin": "Your gender?",
+        "surveyProfile_pendidikan": "Your highest education?",
+        "surveyProfile_pekerjaan": "Your main occupation?",
+        "skip": "Skip",
+        "sendNow": "Send now",
+        "answerNow": "Answer now",
+        "surveyMissing": "{n} question(s) not answered: {names}. The survey counts only "
+                         "with all nine answered.",
+        "surveyThanksSub": "We have received your survey for number {number}.",
+        "surveyAlready": "Number {number} has already answered the survey. Thank you.",
+        "surveyPending": "Your survey is saved and will be sent as soon as the service is "
+                         "back. Please wait.",
+    },
+}
 for _lang in LANGS:
     STRINGS[_lang].update(FEEDBACK_WORDS[_lang])
+    STRINGS[_lang].update(SURVEY_WORDS[_lang])
     STRINGS[_lang]["lapor"] = LAPOR
 
 _DAYS = {"id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],

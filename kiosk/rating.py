@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 RATING_IDLE_S = 60
 THANKS_S = 4
+#: The thanks stay longer while they offer the full survey: time to read and touch it.
+THANKS_OFFER_S = 12
 
 
 @QmlElement
@@ -54,10 +56,12 @@ class RatingFlow(QObject, Flow):
 
 
     def __init__(self, *, letters: Callable[[], list[str]],
-                 service_name: Callable[[str], str], **kw: Any) -> None:
+                 service_name: Callable[[str], str],
+                 survey: Callable[[dict[str, Any]], None] | None = None, **kw: Any) -> None:
         super().__init__(kw.pop("parent", None))
         self._init_flow(self, idle_s=RATING_IDLE_S, **kw)
         self._letters, self._service_name = letters, service_name
+        self._start_survey = survey
         self._entry = NumberEntry()
         self._ticket: dict[str, Any] | None = None  # the lookup's answer
         self._rating = 0  # the face chosen (sent, or being sent)
@@ -105,6 +109,19 @@ class RatingFlow(QObject, Flow):
     @Property(str, notify=changed)
     def thanksText(self) -> str:  # noqa: N802
         return self._strings()["rateThanksSub"].format(number=self.number)
+
+    @Property(bool, notify=changed)
+    def surveyOffered(self) -> bool:  # noqa: N802
+        """The thanks offer the full SKM survey (not for a ticket that answered it already)."""
+        return (self._start_survey is not None and self._ticket is not None
+                and not self._ticket.get("surveyed"))
+
+    @Slot()
+    def openSurvey(self) -> None:  # noqa: N802
+        """"Isi survei lengkap": the nine questions for the ticket just rated."""
+        if self._step == "thanks" and self._start_survey is not None and self.surveyOffered:
+            assert self._ticket is not None
+            self._start_survey(dict(self._ticket))
 
     def pending_text(self) -> str:
         tr = self._strings()
@@ -192,7 +209,7 @@ class RatingFlow(QObject, Flow):
             self._go("faces")
         elif job.kind == "rate":
             log.info("rating %s for %s", job.data["rating"], job.data["number"])
-            self._show_for("thanks", THANKS_S)
+            self._show_for("thanks", THANKS_OFFER_S if self.surveyOffered else THANKS_S)
 
     def _on_refused(self, job: FeedbackJob, error: HubError) -> None:
         tr = self._strings()

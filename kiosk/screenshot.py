@@ -108,7 +108,14 @@ def _sample_feedback(vm: Any, screen: str, services: list[dict[str, Any]],
     ticket = {"id": "00000000-0000-4000-8000-000000000012", "number": number,
               "service": service["id"]}
     step = screen.split("-", 1)[1]
-    if screen.startswith("rate-"):
+    if screen.startswith("survey-"):
+        from antrean.skm import ELEMENT_IDS
+
+        # The seventh question (perilaku), one answered before; a gap for "missing".
+        answers = dict.fromkeys(ELEMENT_IDS[:8], 3) if step == "missing" else {"perilaku": 3}
+        vm.survey.show_sample("question" if step == "question" else step, ticket=ticket,
+                              index=6 if step == "question" else 2, answers=answers)
+    elif screen.startswith("rate-"):
         message = STRINGS[vm.lang]["rateNotServed"] if step == "refused" else ""
         vm.rating.show_sample("entry" if step == "refused" else step, entry=number[0] + "12",
                               ticket=ticket, rating=4, message=message)
@@ -159,7 +166,7 @@ def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int,
                                                   kiosk.client.clock.now()))
         elif screen == "hub-down":
             vm.show_sample("hub-down")
-        elif screen.startswith(("rate-", "complaint-")):
+        elif screen.startswith(("rate-", "complaint-", "survey-")):
             _sample_feedback(vm, screen, services, _categories(cfg, kiosk.client))
         window = kiosk.load(*size)
         if window is None:

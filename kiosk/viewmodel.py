@@ -3,8 +3,8 @@
 Screens (``screen``): ``start`` (tiles), ``busy`` (a request is out), ``confirm`` (the number,
 ~8 s), ``printer-fault`` (the number, the printer failed), ``refused`` (the hub said no),
 ``hub-down`` (the hub does not answer), and the steps of the satisfaction rating
-(``rate-*``) and the complaint (``complaint-*``), whose state is in ``rating`` and
-``complaint`` (see kiosk.flows). The desks and the hub link report from their own threads
+(``rate-*``), the full SKM survey (``survey-*``) and the complaint (``complaint-*``), whose
+state is in ``rating``, ``survey`` and ``complaint`` (see kiosk.flows). The desks and the hub link report from their own threads
 through the listener methods below, which only emit queued signals; all state changes happen
 on the GUI thread.
 """
@@ -32,6 +32,7 @@ from .i18n import STRINGS, clock_text, people_ahead, wait_text
 from .models import ServiceListModel, make_tile
 from .rating import RatingFlow
 from .staff import StaffMenu
+from .survey import SurveyFlow
 
 __all__ = ["KioskViewModel"]
 
@@ -91,7 +92,7 @@ class KioskViewModel(QObject):
         self._link: HubLink | None = None
         self._flows = Flows(strings=lambda: STRINGS[self._lang], lang=lambda: self._lang,
                             tiles=self._services.tiles, closed=self._flow_closed, parent=self)
-        for flow in (self._flows.rating, self._flows.complaint):
+        for flow in (self._flows.rating, self._flows.survey, self._flows.complaint):
             flow.changed.connect(self.changed)
         self._staff = StaffMenu(cfg.staff.pin_hash, history=self._history, reprint=self._reprint,
                                 strings=lambda: STRINGS[self._lang], status=self._status,
@@ -163,6 +164,10 @@ class KioskViewModel(QObject):
     @Property(RatingFlow, constant=True)
     def rating(self) -> RatingFlow:
         return self._flows.rating
+
+    @Property(SurveyFlow, constant=True)
+    def survey(self) -> SurveyFlow:
+        return self._flows.survey
 
     @Property(ComplaintFlow, constant=True)
     def complaint(self) -> ComplaintFlow:
@@ -306,6 +311,9 @@ class KioskViewModel(QObject):
 
     def _on_button(self, number: int) -> None:
         rating = self._cfg.buttons.rating_for(number)
+        if rating is not None and self._flows.survey.active:
+            self._flows.survey.box_press(rating)
+            return
         if rating is not None:
             self._flows.rating.box_press(rating, may_open=self.screen == "start"
                                          and not self._staff.open)

@@ -163,7 +163,8 @@ def test_a_scanned_ticket_must_be_todays_and_served(desk) -> None:
     hub = StubHub(**{"/tickets": [served], "/tickets/by-number": [served]})
     d, told = desk(hub)
     d.submit(FeedbackJob("lookup", "rating", {"entry": TODAY_ID}))
-    assert told.next() == ("done", {"id": TODAY_ID, "number": "A012", "service": "adminduk"})
+    assert told.next() == ("done", {"id": TODAY_ID, "number": "A012", "service": "adminduk",
+                                    "surveyed": False})
 
     old_id = str(uuid.uuid4())  # yesterday's A012: today's A012 is someone else's
     old = StubHub(**{"/tickets": [dict(served, id=old_id)], "/tickets/by-number": [served]})

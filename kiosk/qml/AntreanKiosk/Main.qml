@@ -67,6 +67,13 @@ Window {
             portrait: root.portrait
             visible: root.vm.rating.step !== ""
         }
+        SurveyScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            portrait: root.portrait
+            visible: root.vm.survey.step !== ""
+        }
         ComplaintScreen {
             anchors.fill: parent
             vm: root.vm

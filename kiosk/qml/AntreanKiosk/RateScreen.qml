@@ -130,14 +130,16 @@ Overlay {
         visible: screen.flow.step === "thanks"
 
         Column {
+            // (smaller while the survey is offered below, so all fits at 800×480)
+            readonly property bool offer: screen.flow.surveyOffered
             anchors.centerIn: parent
             width: parent.width - 6 * screen.u
-            spacing: 2 * screen.u
+            spacing: (offer ? 1.4 : 2) * screen.u
 
             Face {
                 anchors.horizontalCenter: parent.horizontalCenter
                 rating: screen.flow.chosen || 4
-                width: 16 * screen.u
+                width: (parent.offer ? 9 : 16) * screen.u
                 height: width
             }
             Text {
@@ -145,7 +147,7 @@ Overlay {
                 width: parent.width
                 text: screen.words.thanks
                 color: Theme.ok
-                font.pixelSize: 7 * screen.u
+                font.pixelSize: (parent.offer ? 5.5 : 7) * screen.u
                 font.bold: true
                 horizontalAlignment: Text.AlignHCenter
             }
@@ -163,6 +165,26 @@ Overlay {
                 text: screen.flow.thanksText
                 color: Theme.ink
                 font.pixelSize: 3 * screen.u
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+            }
+            // The full SKM survey for the same ticket (kiosk.survey).
+            BigButton {
+                objectName: "surveyOffer"
+                anchors.horizontalCenter: parent.horizontalCenter
+                visible: screen.flow.surveyOffered
+                u: screen.u
+                implicitWidth: Math.min(parent.width, 56 * screen.u)
+                implicitHeight: 7 * screen.u
+                text: screen.words.surveyOffer
+                onClicked: screen.flow.openSurvey()
+            }
+            Text {
+                width: parent.width
+                visible: screen.flow.surveyOffered
+                text: screen.words.surveyOfferHint
+                color: Theme.muted
+                font.pixelSize: 2.4 * screen.u
                 wrapMode: Text.WordWrap
                 horizontalAlignment: Text.AlignHCenter
             }

@@ -376,18 +376,24 @@ def _path_status(path: Path) -> PrinterStatus:
 class FakePrinter:
     """A printer with no device, for laptops, demos and app tests.
 
-    Keeps each ticket's bytes in ``printed`` (and the tickets in ``tickets``); with
-    ``save_dir`` also writes ``<number>-<id8>.bin`` and a rendered ``.png`` per ticket. Set
-    ``fail_with`` to a :data:`KINDS` value to make every print fail with that kind.
+    Keeps the last ``keep`` tickets' bytes in ``printed`` (and the tickets in ``tickets``),
+    oldest first, and counts them all in ``count``: a demo kiosk runs for days, and 18 KB a
+    ticket kept for ever was its one growing cost. With ``save_dir`` it also writes
+    ``<number>-<id8>.bin`` and a rendered ``.png`` per ticket. Set ``fail_with`` to a
+    :data:`KINDS` value to make every print fail with that kind.
     """
 
     def __init__(self, paper_mm: int = 80, save_dir: str | os.PathLike[str] | None = None,
-                 fail_with: str | None = None) -> None:
+                 fail_with: str | None = None, keep: int = 50) -> None:
         if paper_mm not in PAPERS:
             raise ValueError(f"paper_mm must be one of {sorted(PAPERS)}, not {paper_mm!r}")
+        if keep < 1:
+            raise ValueError(f"keep must be at least 1, not {keep!r}")
         self.paper_mm = paper_mm
         self.save_dir = Path(save_dir) if save_dir is not None else None
         self.fail_with = fail_with
+        self.keep = keep
+        self.count = 0
         self.printed: list[bytes] = []
         self.tickets: list[PrintableTicket] = []
         self.closed = False
@@ -414,6 +420,9 @@ class FakePrinter:
                 raise PrinterError("offline", detail=f"fake:{self.save_dir}: {exc}") from exc
         self.printed.append(data)
         self.tickets.append(ticket)
+        self.count += 1
+        if len(self.printed) > self.keep:
+            del self.printed[0], self.tickets[0]
 
     def status(self) -> PrinterStatus:
         """``fail_with`` if set; else ok when ``save_dir`` (if any) is writable."""

@@ -73,12 +73,12 @@ def test_kiosk_with_a_file_printer_prints_a_readable_test_ticket(capsys, shared_
     code, out = doctor(capsys, "--config", str(cfg), "--data", str(tmp_path), "--test-print")
     assert code == 0, "\n".join(out)
     assert out[0] == "antrean doctor — peran: kiosk"  # the role comes from the file's name
-    for title in ("Konfigurasi", "Hub terjangkau", "Jam", "Pemasangan (token)", "Printer tiket",
+    for title in ("Konfigurasi", "Hub", "Jam", "Pemasangan (token)", "Printer tiket",
                   "Kotak tombol", "Ruang disk"):
         assert status(out, title) == "OK", line(out, title)
     assert "tiket uji dicetak" in line(out, "Printer tiket")
     assert "token diterima hub (pos 'pos-contoh')" in line(out, "Pemasangan (token)")
-    assert out[-1] == "0 gagal, 0 peringatan, 8 pemeriksaan"
+    assert out[-1] == "0 gagal, 0 peringatan, 7 pemeriksaan"
     printed = decode(paper.read_bytes())
     assert "TES" in printed.lines
     assert "Tiket uji printer" in printed.lines
@@ -158,8 +158,12 @@ def test_an_unreachable_hub(capsys, tmp_path):
     code, out = doctor(capsys, "--role", "counter", "--hub", "http://127.0.0.1:9", "--token",
                        "x", "--data", str(tmp_path))
     assert code == 1
-    assert line(out, "Hub terjangkau").startswith("GAGAL")
-    assert "systemctl status antrean-hub" in line(out, "Hub terjangkau")
+    hub = line(out, "Hub")
+    assert hub.startswith("GAGAL")
+    assert "http://127.0.0.1:9 tidak menjawab" in hub and "; alamat ditetapkan" in hub
+    assert "systemctl status antrean-hub" in hub
+    # one finding, one verdict: no "OK" about the same hub beside the failure
+    assert [s for s in out if " Hub" in s and s.startswith("OK")] == []
     assert status(out, "Pemasangan (token)") == "PERINGATAN"
     assert not any("Printer" in s for s in out)  # a counter has no printer
 
@@ -243,13 +247,32 @@ def test_hub_role_validates_the_post_config(capsys, shared_hub, tmp_path):
     assert "policy.burst" in line(out, "Konfigurasi")
 
 
+def test_a_hub_that_answers_but_is_not_seen_by_mdns_is_one_failed_finding(capsys, shared_hub,
+                                                                          tmp_path):
+    """The hall Pi's own hub answers on 127.0.0.1 (the shared hub advertises nothing): one
+    "Hub" line, failed, saying both what answers and what devices cannot see."""
+    example = (REPO / "antrean/data/example_post.toml").read_text(encoding="utf-8")
+    cfg = tmp_path / "hub.toml"
+    cfg.write_text(example.replace("port = 8470", f"port = {shared_hub.port}", 1)
+                   .replace('interfaces = []', 'interfaces = ["127.0.0.1"]', 1), encoding="utf-8")
+    code, out = doctor(capsys, "--role", "hub", "--config", str(cfg), "--data", str(tmp_path),
+                       "--mdns-timeout", "1")
+    assert code == 1
+    hub = line(out, "Hub")
+    assert hub.startswith("GAGAL")
+    assert f"127.0.0.1:{shared_hub.port} menjawab" in hub
+    assert "tetapi tidak ada hub untuk pos 'pos-contoh' terlihat lewat mDNS" in hub
+    assert "multicast" in hub
+    assert sum(" Hub" in s for s in out) == 1
+
+
 def test_json_output(capsys, shared_hub, tmp_path):
     code, out = doctor(capsys, "--role", "counter", "--hub", shared_hub.url, "--token",
                        shared_hub.tokens["counter"], "--data", str(tmp_path), "--json")
     report = json.loads("\n".join(out))
     assert code == 0 and report["ok"] is True and report["role"] == "counter"
     assert [c["id"] for c in report["checks"]] == [
-        "config", "hub.discovery", "hub.health", "clock", "pairing", "disk"]
+        "config", "hub", "clock", "pairing", "disk"]
     assert report["checks"][0] == {
         "id": "config", "status": "warn", "label": "PERINGATAN", "title": "Konfigurasi",
         "found": "tidak ada berkas konfigurasi (/etc/antrean/counter.toml); nilai bawaan dipakai",
@@ -261,7 +284,7 @@ def test_the_cli_runs_it(shared_hub, tmp_path):
                         shared_hub.url, "--token", shared_hub.tokens["counter"], "--data",
                         str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.splitlines()[-1] == "0 gagal, 1 peringatan, 6 pemeriksaan"
+    assert r.stdout.splitlines()[-1] == "0 gagal, 1 peringatan, 5 pemeriksaan"
 
 
 # ---------------------------------------------------------------- pure parts
@@ -271,7 +294,7 @@ def test_plan_by_role():
     def ids(*args: str) -> list[str]:
         return plan(resolve(build_parser().parse_args(list(args))))
 
-    base = ["config", "hub.discovery", "hub.health", "clock"]
+    base = ["config", "hub", "clock"]
     assert ids("--role", "kiosk") == [*base, "pairing", "printer", "buttons", "disk"]
     assert ids("--role", "hall", "--hub", "http://h") == [*base, "pairing", "voice", "sound", "disk"]
     assert ids("--role", "counter", "--printer", "fake") == [*base, "pairing", "printer", "disk"]

@@ -159,6 +159,19 @@ def test_fake_printer_records_saves_and_fails_on_demand(tmp_path: Path) -> None:
     printer.close()
 
 
+def test_fake_printer_keeps_only_its_last_tickets() -> None:
+    """A demo kiosk prints for days: the fake keeps the last few, not every ticket's bytes."""
+    printer = FakePrinter(keep=3)
+    numbers = [f"A{n:03d}" for n in range(1, 8)]
+    for number in numbers:
+        printer.print_ticket(ticket(number=number))
+    assert printer.count == 7
+    assert [t.number for t in printer.tickets] == numbers[-3:]
+    assert printer.printed == [build_ticket_bytes(t, 80) for t in printer.tickets]
+    with pytest.raises(ValueError, match="keep"):
+        FakePrinter(keep=0)
+
+
 # ---------------------------------------------------------------- file
 
 

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,6 +27,7 @@ import httpx
 
 from .auth import create_device_token
 from .clock import utcnow
+from .devicetoken import ENV_VAR as TOKEN_ENV
 from .runner import free_port
 from .storage import Storage
 
@@ -41,6 +43,14 @@ def _die_with_parent() -> None:
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only this user may read (it holds tokens or the staff PIN)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file was there before
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def has_screen() -> bool:
@@ -63,13 +73,19 @@ class DesktopDemo:
         self.url = f"http://127.0.0.1:{self.port}"
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
         self.tokens: dict[str, str] = {}
+        self.pin = f"{secrets.randbelow(10**4):04d}"
         self._stop = threading.Event()
 
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, *args: str, token: str | None = None) -> subprocess.Popen[bytes]:
+        """Start one part; its token goes in its environment, never on its command line
+        (``ps`` shows command lines to every user of the machine)."""
         logf = open(self.out / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+        env["PYTHONUNBUFFERED"] = "1"
+        if token is not None:
+            env[TOKEN_ENV] = token
         p = subprocess.Popen([sys.executable, "-m", "antrean", *args], stdout=logf,
-                             stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                             preexec_fn=_die_with_parent)
+                             stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent)
         logf.close()
         self.procs.append((name, p))
         return p
@@ -88,27 +104,37 @@ class DesktopDemo:
         self._spawn("hub", "hub", "--data", str(self.data), "--host", "127.0.0.1",
                     "--port", str(self.port))
         self._wait_for_hub()
-        # --token=VALUE: a token may start with "-", which argparse would take for an option
-        display = ["display", "--hub", self.url, f"--token={self.tokens['display']}",
-                   "--size", "1280x720", "--wav-dir", str(self.out / "voice")]
+        display = ["display", "--hub", self.url, "--size", "1280x720",
+                   "--wav-dir", str(self.out / "voice")]
         if not self.voice:
             display.append("--no-voice")
-        self._spawn("display", *display)
+        self._spawn("display", *display, token=self.tokens["display"])
         for n in (1, 2):
-            self._spawn(f"counter{n}", "counter", "--hub", self.url,
-                        f"--token={self.tokens[f'counter{n}']}", "--counter", str(n),
-                        "--size", "1024x600",
-                        "--name", f"Loket {n}")
-        kiosk = ["kiosk", "--hub", self.url, f"--token={self.tokens['kiosk']}",
+            self._spawn(f"counter{n}", "counter", "--hub", self.url, "--counter", str(n),
+                        "--size", "1024x600", "--name", f"Loket {n}",
+                        token=self.tokens[f"counter{n}"])
+        kiosk = ["kiosk", "--hub", self.url, "--config", str(self._kiosk_config()),
                  "--printer", f"fake:{self.out / 'tickets'}", "--size", "1024x600",
                  "--name", "Kios Demo"]
         if self.buttons:
             kiosk += ["--buttons", self.buttons]
-        self._spawn("kiosk", *kiosk)
+        self._spawn("kiosk", *kiosk, token=self.tokens["kiosk"])
         info = {"hub": self.url, "dashboard": f"{self.url}/dashboard#token={self.tokens['lead']}",
-                "tokens": self.tokens, "pids": {n: p.pid for n, p in self.procs}}
-        (self.out / "demo.json").write_text(json.dumps(info, indent=2))
+                "tokens": self.tokens, "staff_pin": self.pin,
+                "pids": {n: p.pid for n, p in self.procs}}
+        _write_private(self.out / "demo.json", json.dumps(info, indent=2))
         return self
+
+    def _kiosk_config(self) -> Path:
+        """A kiosk config with this demo's staff PIN (a new one each run: no default PINs),
+        hashed by the kiosk's own ``--hash-pin`` so the demo needs no kiosk code."""
+        r = subprocess.run([sys.executable, "-m", "antrean", "kiosk", "--hash-pin"],
+                           input=self.pin + "\n", capture_output=True, text=True, timeout=60,
+                           check=True)
+        line = next(x for x in r.stdout.splitlines() if x.startswith("pin_hash"))
+        path = self.out / "kiosk.toml"
+        _write_private(path, f"# antrean demo: staff PIN {self.pin}\n[staff]\n{line}\n")
+        return path
 
     def _wait_for_hub(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -157,7 +183,8 @@ def run_desktop_demo(out: Path, *, buttons: str | None = None, voice: bool = Tru
         print(f"  Hub      : {demo.url}")
         print(f"  Dasbor   : {demo.url}/dashboard#token={demo.tokens['lead']}")
         print(f"  Tiket    : {out / 'tickets'} (PNG tiap tiket)")
-        print(f"  Suara    : {out / 'voice'} (WAV tiap panggilan)")
+        print(f"  Suara    : {out / 'voice'} (WAV tiap panggilan, bernama nomor antrean)")
+        print(f"  PIN staf : {demo.pin} (kios: sentuh dan tahan jam 3 detik → menu staf, cetak ulang)")
         print("Tekan Ctrl+C untuk berhenti.", flush=True)
         exited = demo.wait()
         if exited:

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from antrean.devicetoken import add_token_options, token_from_args
+
 from .config import ConfigError, CounterConfig, load_counter_config, parse_size
 from .demo import SCENES
 
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "selesai, alihkan (counter terminal)")
     p.add_argument("--config", help="counter config TOML (default: none, all defaults)")
     p.add_argument("--hub", help="hub URL, e.g. http://192.168.1.10:8470 (default: mDNS)")
-    p.add_argument("--token", help="counter token (antrean token --role counter)")
+    add_token_options(p, "this counter's")
     p.add_argument("--counter", type=_counter_no, help="counter number 1..99")
     p.add_argument("--services", help="service ids this counter calls, comma separated")
     p.add_argument("--name", help="device name on the LAN (default: the host name)")
@@ -62,7 +64,7 @@ def _config(args: argparse.Namespace) -> CounterConfig:
     services = [s.strip() for s in args.services.split(",") if s.strip()] \
         if args.services is not None else None
     return cfg.with_overrides(
-        hub={"url": args.hub, "token": args.token},
+        hub={"url": args.hub, "token": token_from_args(args)},
         counter={"number": args.counter, "services": services, "lang": args.lang,
                  "name": args.name},
         screen={"size": args.size, "fullscreen": args.fullscreen},
@@ -149,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         print("antrean counter: --screen needs --screenshot FILE", file=sys.stderr)
         return 2
     if not opts.token and not args.screen:
-        print("antrean counter: no token. Give --token, or [hub] token / token_file in the "
-              "config; make one on the hub with `antrean token --role counter --name NAME`.",
+        print("antrean counter: no token. Give --token-file FILE or ANTREAN_TOKEN, or [hub] "
+              "token / token_file in the config; make one on the hub with `antrean token "
+              "--role counter --name NAME`.",
               file=sys.stderr)
         return 2
     if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from antrean.client import HubClient, HubError
+from antrean.devicetoken import add_token_options, token_from_args
 
 from .config import ConfigError, DisplayConfig, load_display_config
 from .feed import HubFeed
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Layar aula: nomor antrean dipanggil dan suara")
     p.add_argument("--config", help="display config TOML (default: built-in defaults)")
     p.add_argument("--hub", help="hub URL, e.g. http://10.0.0.2:8470 (default: find by mDNS)")
-    p.add_argument("--token", help="this display's token (default: from the config)")
+    add_token_options(p, "this display's")
     p.add_argument("--lang", choices=["id", "en"], help="screen language (default: id)")
     p.add_argument("--size", type=_size, help="window size WxH instead of full screen")
     p.add_argument("--no-voice", action="store_true", help="show calls without speaking them")
@@ -143,8 +144,9 @@ class DisplayApp:
                     self.cfg.voice, self._player, **self._announcer_kw)
                 self.voice = Voice(announcer, to_local=self.feed.to_local)
             if not self.cfg.hub.token:
-                log.warning("no display token: set hub.token in the config or --token "
-                            "(`antrean token --role display`); the hub will refuse events")
+                log.warning("no display token: set hub.token in the config, --token-file or "
+                            "ANTREAN_TOKEN (`antrean token --role display`); the hub will "
+                            "refuse events")
             self.feed.start()
         return True
 
@@ -269,7 +271,8 @@ def run_until(ready: Callable[[], bool], timeout: float, quiet_s: float = 0.0,
 def _config_from(args: argparse.Namespace) -> DisplayConfig:
     cfg = load_display_config(args.config)
     hub = cfg.hub.model_copy(update={k: v for k, v in
-                                     (("url", args.hub), ("token", args.token)) if v})
+                                     (("url", args.hub), ("token", token_from_args(args)))
+                                     if v})
     screen = cfg.screen.model_copy(update={"lang": args.lang} if args.lang else {})
     return cfg.model_copy(update={"hub": hub, "screen": screen})
 

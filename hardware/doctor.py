@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from antrean.devicetoken import add_token_options, token_from_args
+
 from .doctor_checks import (
     FAIL,
     OK,
@@ -68,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default /etc/antrean/<peran>.toml)")
     p.add_argument("--hub", metavar="URL", help="alamat hub, mis. http://192.168.1.10:8470 "
                    "(default: dari konfigurasi, atau mDNS)")
-    p.add_argument("--token", help="token perangkat (default: [hub] token di konfigurasi)")
+    add_token_options(p, "this device's")
     p.add_argument("--printer", metavar="SPEC", help="fake[:DIR] | file:PATH | "
                    "serial:PORT[:BAUD] | usb:VID:PID | network:HOST[:PORT]")
     p.add_argument("--paper", type=int, choices=[58, 80], help="lebar kertas (mm)")
@@ -152,7 +154,7 @@ def resolve(args: argparse.Namespace) -> Settings:
     s.hub_url = (args.hub or _str(hub, "url")).rstrip("/")
     s.hub_fixed = bool(s.hub_url)
     s.post = _str(hub, "post")
-    s.token = args.token or _str(hub, "token") or _token_file(_str(hub, "token_file"))
+    s.token = token_from_args(args) or _str(hub, "token") or _token_file(_str(hub, "token_file"))
     mdns = _section(data, "mdns").get("interfaces")
     s.interfaces = [str(i) for i in mdns] if isinstance(mdns, list) else []
     s.printer = args.printer or _str(printer, "spec")

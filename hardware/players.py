@@ -97,7 +97,8 @@ class FakePlayer:
 
 
 class KeepingPlayer:
-    """Keeps a copy of every WAV it plays in ``folder`` (``0001.wav``, ``0002.wav`` …), then
+    """Keeps a copy of every WAV it plays in ``folder``, numbered in order and named after
+    the WAV it was given (``0001-A012-loket3.wav``, ``0002-A012-loket3-ulang.wav`` …), then
     plays it on ``inner`` — or, with no sound device, waits its duration so calls keep
     their real pace. The demo and a field check use it to hear what was said afterwards."""
 
@@ -113,7 +114,7 @@ class KeepingPlayer:
         self._count += 1
         part = self.folder / f".{self._count:04d}.part"
         shutil.copyfile(path, part)  # then renamed: a watcher never reads half a WAV
-        part.replace(self.folder / f"{self._count:04d}.wav")
+        part.replace(self.folder / f"{self._count:04d}-{Path(path).stem}.wav")
         if self.inner is not None:
             self.inner.play(path)
         else:

@@ -368,7 +368,8 @@ class Announcer:
         if self._synth is None:
             self.history.append(Record(item, "silent", sentence))
             return
-        wav = self._tmp / "announcement.wav"
+        # named after the call: a KeepingPlayer keeps it under this name (0003-A012-loket3)
+        wav = self._tmp / f"{item.number}-loket{item.counter}{'-ulang' if item.recall else ''}.wav"
         render_announcement(item.number, item.counter, wav, self.lang, self.english_repeat,
                             self._synth, recall=item.recall)
         record = Record(item, "failed", sentence, start=time.monotonic())
@@ -379,6 +380,8 @@ class Announcer:
             self._faults.clear()
         except Exception as exc:
             self._fault("play", "playing %s failed: %s", item.number, exc)
+        finally:
+            wav.unlink(missing_ok=True)
         record.end = time.monotonic()
         self.history.append(record)
         self._hook(self.on_done, item, record.end)

@@ -18,6 +18,7 @@ import signal
 import sys
 from typing import Any
 
+from antrean.devicetoken import add_token_options, token_from_args
 from antrean.qtcheck import require_safe_pyside
 
 from .config import ConfigError, KioskConfig, apply_overrides, hash_pin, load_kiosk_config
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Kiosk: ambil nomor antrean / take a queue number")
     p.add_argument("--config", help="kiosk TOML (default /etc/antrean/kiosk.toml if present)")
     p.add_argument("--hub", help="hub URL, e.g. http://192.168.1.10:8470 (default: mDNS)")
-    p.add_argument("--token", help="this kiosk's device token")
+    add_token_options(p, "this kiosk's")
     p.add_argument("--printer", help="fake[:DIR] | file:PATH | serial:PORT[:BAUD] | "
                                      "usb:VID:PID | network:HOST[:PORT]")
     p.add_argument("--paper", type=int, choices=[58, 80], help="paper width in mm")
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _config(args: argparse.Namespace) -> KioskConfig:
     cfg = load_kiosk_config(args.config)
-    return apply_overrides(cfg, hub_url=args.hub, hub_token=args.token,
+    return apply_overrides(cfg, hub_url=args.hub, hub_token=token_from_args(args),
                            printer_spec=args.printer, printer_paper=args.paper,
                            buttons_port=args.buttons, kiosk_lang=args.lang, kiosk_name=args.name)
 

@@ -12,10 +12,13 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 import wave
 from pathlib import Path
 
 import httpx
+
+from kiosk.config import verify_pin
 
 
 def _wait_for(pred, timeout: float, what: str):
@@ -45,6 +48,16 @@ def test_desktop_demo_runs_a_ticket_from_kiosk_to_voice_and_stops_cleanly(tmp_pa
         _wait_for(lambda: (out / "demo.json").exists(), 60, "the demo to start")
         info = json.loads((out / "demo.json").read_text())
         assert set(info["pids"]) == {"hub", "display", "counter1", "counter2", "kiosk"}
+        # no token on any part's command line: `ps` shows those to every user
+        for name, pid in info["pids"].items():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+            assert not any(t in cmdline for t in info["tokens"].values()), name
+        # the kiosk's staff PIN (for a reprint) is this run's own, and the kiosk has it
+        pin = info["staff_pin"]
+        assert len(pin) == 4 and pin.isdigit()
+        kiosk_cfg = tomllib.loads((out / "kiosk.toml").read_text(encoding="utf-8"))
+        assert verify_pin(pin, kiosk_cfg["staff"]["pin_hash"])
+        assert (out / "kiosk.toml").stat().st_mode & 0o077 == 0
         # ready: the box is open and the kiosk has announced itself (after the hub's services)
         _wait_for(lambda: all(w in (out / "logs" / "kiosk.log").read_text(errors="replace")
                               for w in ("button box connected", "advertising kiosk-")),
@@ -56,10 +69,12 @@ def test_desktop_demo_runs_a_ticket_from_kiosk_to_voice_and_stops_cleanly(tmp_pa
                        headers={"Authorization": f"Bearer {info['tokens']['counter1']}"})
         assert r.status_code == 200 and r.json()["number"] == "A001"
         (wav,) = _wait_for(lambda: list((out / "voice").glob("*.wav")), 30, "the announcement")
+        assert wav.name == "0001-A001-loket1.wav"  # named by the ticket it calls
         assert _rms(wav) > 0.02  # files appear whole (written, then renamed)
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=60)
         assert proc.returncode == 0, output[-2000:]
+        assert f"PIN staf : {pin}" in output
         for pid in info["pids"].values():
             assert not Path(f"/proc/{pid}").exists() or \
                 "zombie" in Path(f"/proc/{pid}/status").read_text().lower()

@@ -16,6 +16,7 @@ import pytest
 from hardware.speech import (
     Announcer,
     FakePlayer,
+    KeepingPlayer,
     Player,
     SpeechUnavailable,
     Synthesizer,
@@ -201,6 +202,19 @@ def test_announcer_plays_calls_in_order_without_overlap(synth: Synthesizer) -> N
     for before, after in zip(spoken, spoken[1:], strict=False):
         assert before.end is not None and after.start is not None
         assert after.start >= before.end
+
+
+def test_kept_wavs_are_named_by_ticket_number_and_counter(synth: Synthesizer,
+                                                          tmp_path: Path) -> None:
+    kept = tmp_path / "voice"
+    with Announcer(KeepingPlayer(kept, FakePlayer(scale=0)), synth=synth) as announcer:
+        announcer.announce("A012", 3)
+        announcer.announce("B105", 1)
+        announcer.announce("A012", 3, recall=True)
+        assert announcer.wait_idle(15)
+    assert sorted(p.name for p in kept.iterdir()) == [
+        "0001-A012-loket3.wav", "0002-B105-loket1.wav", "0003-A012-loket3-ulang.wav"]
+    assert rms(kept / "0002-B105-loket1.wav") > 0.02  # the whole call, not an empty file
 
 
 def test_announcer_drops_calls_that_are_too_old(synth: Synthesizer) -> None:

@@ -29,7 +29,7 @@ test: setup lint
 	QT_QPA_PLATFORM=offscreen QML_DISABLE_DISK_CACHE=1 $(PY) -m pytest -q -p no:cacheprovider
 
 lint:
-	$(VENV)/bin/ruff check antrean hardware kiosk counter display tests bench
+	$(VENV)/bin/ruff check antrean hardware kiosk counter display city tests bench
 	$(VENV)/bin/mypy
 
 bench: setup

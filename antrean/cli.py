@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_setup_parser(sub)
 
+    sub.add_parser("city", help="the city server and its tools (antrean city --help)",
+                   add_help=False).add_argument("args", nargs=argparse.REMAINDER)
+
     dr = sub.add_parser("doctor", help="field checks for a technician (hub, printer, voice, ...)",
                         add_help=False)
     dr.add_argument("args", nargs=argparse.REMAINDER)
@@ -326,6 +329,15 @@ def _cmd_doctor(argv: list[str]) -> int:
     return int(doctor_main(argv))
 
 
+def _cmd_city(argv: list[str]) -> int:
+    try:
+        from city.cli import main as city_main
+    except ImportError as exc:
+        print(f"antrean city: not available: {exc}", file=sys.stderr)
+        return 2
+    return int(city_main(argv))
+
+
 def _cmd_app(role: str, argv: list[str]) -> int:
     import importlib
 
@@ -342,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("kiosk", "counter", "display"):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         return _cmd_app(argv[0], argv[1:])
+    if argv and argv[0] == "city":  # the city's own parser owns its subcommands and --help
+        return _cmd_city(argv[1:])
     if argv and argv[0] == "doctor":
         # The doctor's own parser owns its options and --help; its output is the report.
         logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from .storage import Storage
 
-__all__ = ["LogRow", "COLUMNS", "day_rows", "apply_change", "LiveDay"]
+__all__ = ["LogRow", "COLUMNS", "day_rows", "apply_change", "apply_wire", "row_from_issue",
+           "LiveDay"]
 
 #: DESIGN.md's columns in its order, then ours appended (rating 1-4; the outcome before a
 #: lead's correction, so the original stays visible).
@@ -62,15 +63,22 @@ _LATER_DAYS = _CHANGES.format(
     where="day > ? AND ticket_id IN (SELECT id FROM tickets WHERE day = ?)")
 
 
-def apply_change(r: LogRow, etype: str, at: str, counter: int | None, outcome: str | None,
+Time: TypeAlias = "str | datetime"  # ISO 8601 text as logged, or already parsed
+
+
+def _dt(at: Time) -> datetime:
+    return at if isinstance(at, datetime) else datetime.fromisoformat(at)
+
+
+def apply_change(r: LogRow, etype: str, at: Time, counter: int | None, outcome: str | None,
                  rating: Any) -> None:
     """One logged change of a ticket, applied to its row (the log is replayed in seq order)."""
     if etype == "ticket.called":
         if r.called_at is None:
-            r.called_at = datetime.fromisoformat(at)
+            r.called_at = _dt(at)
         r.counter = counter
     elif etype == "ticket.finished":
-        r.finished_at = datetime.fromisoformat(at)
+        r.finished_at = _dt(at)
         r.outcome = outcome
         if counter is not None:
             r.counter = counter
@@ -80,12 +88,40 @@ def apply_change(r: LogRow, etype: str, at: str, counter: int | None, outcome: s
         r.transfers += 1
         r.finished_at, r.outcome = None, None
     elif etype == "ticket.cancelled":
-        r.finished_at, r.outcome = datetime.fromisoformat(at), "cancelled"
+        r.finished_at, r.outcome = _dt(at), "cancelled"
     elif etype == "ticket.corrected":
         r.original_outcome = r.original_outcome or r.outcome
         r.outcome = outcome
     elif etype == "ticket.rated":
         r.rating = int(rating)
+
+
+def row_from_issue(wire: dict[str, Any]) -> LogRow:
+    """The log row a ``ticket.issued`` event (as on the wire) starts."""
+    t = wire["ticket"]
+    issued = t["issued_at"]
+    return LogRow(t["id"], t["number"], t["service"], t["priority"], _dt(issued),
+                  kiosk=(wire.get("data") or {}).get("kiosk"))
+
+
+def apply_wire(rows: dict[str, LogRow], wire: dict[str, Any]) -> LogRow | None:
+    """Apply one event as the hub sent it (``at`` in the post's zone) to the rows it keeps,
+    keyed by ticket id; returns the row it touched. A ``ticket.issued`` for a ticket the
+    rows already hold changes nothing (the same ticket sent again is still one ticket).
+    The post's live day and the city's ingest both go through here."""
+    t, etype = wire.get("ticket"), wire["type"]
+    if not t:
+        return None
+    if etype == "ticket.issued":
+        if t["id"] in rows:
+            return None
+        new = rows[t["id"]] = row_from_issue(wire)
+        return new
+    r = rows.get(t["id"])
+    if r is not None:
+        d = wire.get("data") or {}
+        apply_change(r, etype, wire["at"], wire.get("counter"), d.get("outcome"), d.get("rating"))
+    return r
 
 
 class LiveDay:
@@ -98,20 +134,10 @@ class LiveDay:
 
     def apply(self, wire: dict[str, Any]) -> None:
         """Apply one event as the hub broadcast it (``at`` in the post's zone)."""
-        t, etype = wire.get("ticket"), wire["type"]
-        if not t:
-            return
-        if etype == "ticket.issued":
-            if t["issued_at"][:10] == self.day:
-                self._rows[t["id"]] = LogRow(t["id"], t["number"], t["service"], t["priority"],
-                                             datetime.fromisoformat(t["issued_at"]),
-                                             kiosk=wire["data"].get("kiosk"))
-            return
-        r = self._rows.get(t["id"])
-        if r is not None:
-            d = wire.get("data") or {}
-            apply_change(r, etype, wire["at"], wire.get("counter"), d.get("outcome"),
-                         d.get("rating"))
+        t = wire.get("ticket")
+        if wire["type"] == "ticket.issued" and t and t["issued_at"][:10] != self.day:
+            return  # another day's ticket (issued_at is in the post's zone)
+        apply_wire(self._rows, wire)
 
     def rows(self) -> list[LogRow]:
         return [r.finish() for r in list(self._rows.values())]

@@ -19,7 +19,7 @@ from .stats import stats_from_rows
 from .storage import Storage
 
 __all__ = ["write_csv", "csv_bytes", "write_xlsx", "export_day", "format_for", "log_response",
-           "row_values", "safe_cell", "EXPORT_FORMATS"]
+           "rows_response", "row_values", "safe_cell", "EXPORT_FORMATS"]
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -191,9 +191,15 @@ def log_json(rows: Sequence[LogRow], tz: tzinfo) -> list[dict[str, Any]]:
 
 def log_response(storage: Storage, config: PostConfig, day: str, fmt: str, *,
                  excel: bool = False) -> Any:
+    return rows_response(day_rows(storage, day), config, day, fmt, excel=excel)
+
+
+def rows_response(rows: Sequence[LogRow], config: PostConfig, day: str, fmt: str, *,
+                  excel: bool = False) -> Any:
+    """A day's log rows as the ``/log`` answer: JSON, or a CSV/XLSX download (the post's
+    hub and the city answer with the same file)."""
     from fastapi.responses import Response
 
-    rows = day_rows(storage, day)
     name = f"antrean-{config.post.id}-{day}"
     if fmt == "json":
         return log_json(rows, config.tz)

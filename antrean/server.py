@@ -30,7 +30,7 @@ from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code, pai
 from .hub import Hub, HubUnavailable
 from .queue import QueueError
 
-__all__ = ["create_app", "ApiError"]
+__all__ = ["create_app", "ApiError", "install_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -311,40 +311,16 @@ async def _watch_client(ws: WebSocket, queue: asyncio.Queue[dict[str, Any] | Non
         queue.put_nowait(None)
 
 
-def create_app(hub: Hub) -> FastAPI:
-    """The hub's app. Its key (made at the first start) is ``app.state.identity``; raises
-    :class:`antrean.tls.HubKeyError` when it can be neither read nor made."""
-    from .tls import ensure_identity
-
-    app = FastAPI(title="Antrean hub", version=__version__, docs_url="/api/v1/docs",
-                  openapi_url="/api/v1/openapi.json", redoc_url=None)
-    app.state.hub = hub
-    app.state.identity = ensure_identity(hub.storage.data_dir)
-    app.state.tls = False  # the runner says when it serves HTTPS
-    app.include_router(build_router(), prefix="/api/v1")
-    app.include_router(build_lead_router(require), prefix="/api/v1")
-    app.include_router(build_survey_router(require), prefix="/api/v1")
-    app.include_router(build_devices_router(require), prefix="/api/v1")
-    try:
-        from .dashboard import router as dashboard_router
-    except ImportError:  # pragma: no cover - the dashboard ships with the package
-        log.warning("dashboard not available")
-    else:
-        app.include_router(dashboard_router)
+def install_error_handlers(app: FastAPI,
+                           internal: tuple[str, str] = ("Kesalahan di hub.", "Internal hub error."),
+                           ) -> None:
+    """Every error as JSON ``{"error", "message" (Indonesian), "message_en"}``: ApiError,
+    invalid requests (422 naming the field), unknown paths and methods. The hub and the
+    city answer alike."""
 
     @app.exception_handler(ApiError)
     async def _api_error(_r: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.message, exc.message_en)
-
-    @app.exception_handler(QueueError)
-    async def _queue_error(_r: Request, exc: QueueError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message, exc.message_en)
-
-    @app.exception_handler(HubUnavailable)
-    async def _unavailable(_r: Request, exc: HubUnavailable) -> JSONResponse:
-        return _error(503, "storage_unavailable",
-                      "Penyimpanan hub sedang bermasalah; tidak ada yang berubah. Coba lagi.",
-                      "The hub's storage failed; nothing was changed. Try again.")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
@@ -368,6 +344,39 @@ def create_app(hub: Hub) -> FastAPI:
     @app.exception_handler(Exception)
     async def _crash(_r: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
         log.exception("unhandled error")
-        return _error(500, "internal", "Kesalahan di hub.", "Internal hub error.")
+        return _error(500, "internal", *internal)
 
+
+def create_app(hub: Hub) -> FastAPI:
+    """The hub's app. Its key (made at the first start) is ``app.state.identity``; raises
+    :class:`antrean.tls.HubKeyError` when it can be neither read nor made."""
+    from .tls import ensure_identity
+
+    app = FastAPI(title="Antrean hub", version=__version__, docs_url="/api/v1/docs",
+                  openapi_url="/api/v1/openapi.json", redoc_url=None)
+    app.state.hub = hub
+    app.state.identity = ensure_identity(hub.storage.data_dir)
+    app.state.tls = False  # the runner says when it serves HTTPS
+    app.include_router(build_router(), prefix="/api/v1")
+    app.include_router(build_lead_router(require), prefix="/api/v1")
+    app.include_router(build_survey_router(require), prefix="/api/v1")
+    app.include_router(build_devices_router(require), prefix="/api/v1")
+    try:
+        from .dashboard import router as dashboard_router
+    except ImportError:  # pragma: no cover - the dashboard ships with the package
+        log.warning("dashboard not available")
+    else:
+        app.include_router(dashboard_router)
+
+    @app.exception_handler(QueueError)
+    async def _queue_error(_r: Request, exc: QueueError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.message_en)
+
+    @app.exception_handler(HubUnavailable)
+    async def _unavailable(_r: Request, exc: HubUnavailable) -> JSONResponse:
+        return _error(503, "storage_unavailable",
+                      "Penyimpanan hub sedang bermasalah; tidak ada yang berubah. Coba lagi.",
+                      "The hub's storage failed; nothing was changed. Try again.")
+
+    install_error_handlers(app)
     return app

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Sets up everything Antrean needs on a fresh Debian 12 / Raspberry Pi OS machine:
 # the apt packages (espeak-ng voice, zbar for QR checks, sox/alsa for sound, systemd's tools
-# to check the units and the .deb), and a private virtualenv in .venv with the project and
-# its test tools.
+# to check the units and the .deb, PostgreSQL for the city's tests and demo), and a private
+# virtualenv in .venv with the project and its test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PKGS=(python3-venv python3-dev libespeak-ng1 espeak-ng zbar-tools sox alsa-utils
           libegl1 libgl1 libgl1-mesa-dri libxkbcommon0 libfontconfig1 libdbus-1-3
           fonts-dejavu-core iproute2 chromium systemd
+          # PostgreSQL: the city's tests, bench and demo run a throwaway cluster of their own
+          postgresql
           # Qt's xcb platform (an X11 desktop): what `ldd` names for PySide6's
           # plugins/platforms/libqxcb.so, lib/libQt6XcbQpa.so.6 and xcbglintegrations/*.
           # Without them `make post` stops at once ("Could not load the Qt platform plugin").

@@ -1,0 +1,317 @@
+"""Storing a post's events: the raw log, its ticket rows and the daily roll-ups, in one
+transaction, exactly once.
+
+Each hub database (post, instance) has one ``uplinks`` row holding the last seq the city
+stored (``acked_seq``). A batch takes that row's lock, keeps only events after it, and
+commits them together with everything derived from them, so a batch sent twice, or a
+city killed mid-batch, stores nothing twice and loses nothing: what was not committed was
+not acknowledged, and the hub sends it again.
+
+Ticket rows are the post's own wait-time log rows (antrean.daylog), advanced by the same
+``apply_wire`` the hub's live day uses; roll-ups change by antrean.stats.tally_change, so
+the city's figures are the post's figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import psycopg
+
+from antrean.daylog import LogRow, apply_wire
+from antrean.stats import Tally, tally_change
+
+from .wire import PostMeta, WireEvent
+
+__all__ = ["ingest", "Gap", "Ingested", "acked_seq", "TICKET_COLUMNS", "row_from_db"]
+
+log = logging.getLogger(__name__)
+
+
+class Gap(Exception):
+    """The batch starts after events the city does not have; resend from ``acked_seq``."""
+
+    def __init__(self, acked_seq: int) -> None:
+        super().__init__(f"gap: the city holds up to seq {acked_seq}")
+        self.acked_seq = acked_seq
+
+
+@dataclass
+class Ingested:
+    acked_seq: int
+    added: int = 0  # events stored now
+    skipped: int = 0  # events the city already had
+    tickets: int = 0  # tickets seen for the first time
+
+
+#: The ticket row's columns after (id, post_id, uplink_id, issue_seq, day); LogRow order.
+TICKET_COLUMNS = ("service", "number", "priority", "issued_at", "called_at", "finished_at",
+                  "counter", "outcome", "original_outcome", "recalls", "transfers", "kiosk",
+                  "rating")
+
+
+def row_from_db(tid: str, r: Sequence[Any]) -> LogRow:
+    """A LogRow from ``tickets`` columns in :data:`TICKET_COLUMNS` order."""
+    (service, number, priority, issued_at, called_at, finished_at, counter, outcome,
+     original_outcome, recalls, transfers, kiosk, rating) = r
+    return LogRow(tid, number, service, priority, issued_at, called_at, finished_at, counter,
+                  outcome, original_outcome, recalls, transfers, kiosk, rating)
+
+
+@dataclass
+class _Ticket:
+    day: date
+    state: str
+    issue_seq: int
+    uplink_id: int
+    before: LogRow | None  # the row as the city had it before this batch (None: new)
+
+
+@dataclass
+class _Applied:
+    rows: dict[str, LogRow] = field(default_factory=dict)
+    tickets: dict[str, _Ticket] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)
+    counts: dict[tuple[date, str, str], int] = field(default_factory=lambda: defaultdict(int))
+    alerts: dict[str, dict[str, Any]] = field(default_factory=dict)  # service -> last alert
+    days: set[date] = field(default_factory=set)  # days whose figures changed
+
+
+def acked_seq(conn: psycopg.Connection[Any], post: str, instance: str) -> int:
+    row = conn.execute("SELECT acked_seq FROM uplinks WHERE post_id = %s AND instance = %s",
+                       (post, instance)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def ingest(conn: psycopg.Connection[Any], post: str, instance: str,
+           events: Sequence[WireEvent], *, meta: PostMeta | None = None,
+           after: int | None = None, via: str = "uplink") -> Ingested:
+    """Store one batch of a hub database's events (validated, seq rising) inside the
+    caller's transaction; returns what the city now holds. Raises :class:`Gap` when
+    ``after`` is beyond what the city has."""
+    _upsert_post(conn, post, meta)
+    conn.execute("INSERT INTO uplinks (post_id, instance) VALUES (%s, %s) "
+                 "ON CONFLICT (post_id, instance) DO NOTHING", (post, instance))
+    uplink_id, acked = conn.execute(
+        "SELECT id, acked_seq FROM uplinks WHERE post_id = %s AND instance = %s FOR UPDATE",
+        (post, instance)).fetchone()  # type: ignore[misc]
+    if after is not None and after > acked:
+        raise Gap(acked)
+    new = [e for e in events if e["seq"] > acked]
+    if not new:
+        conn.execute("UPDATE uplinks SET last_heard_at = now(), last_via = %s WHERE id = %s",
+                     (via, uplink_id))
+        return Ingested(acked, 0, len(events))
+    ap = _apply(conn, post, uplink_id, new)
+    _copy_events(conn, uplink_id, new)
+    fresh = _write_tickets(conn, post, ap)
+    _write_rollups(conn, post, ap)
+    _write_counts(conn, post, ap)
+    _write_alerts(conn, post, ap)
+    _bump_summaries(conn, post, ap.days)
+    last = new[-1]["seq"]
+    conn.execute(
+        "UPDATE uplinks SET acked_seq = %s, events = events + %s, last_heard_at = now(), "
+        "last_event_at = GREATEST(last_event_at, %s), last_via = %s WHERE id = %s",
+        (last, len(new), max(e["at"] for e in new), via, uplink_id))
+    return Ingested(last, len(new), len(events) - len(new), fresh)
+
+
+def _upsert_post(conn: psycopg.Connection[Any], post: str, meta: PostMeta | None) -> None:
+    if meta is None:
+        conn.execute("INSERT INTO posts (id) VALUES (%s) ON CONFLICT (id) DO NOTHING", (post,))
+        return
+    services = json.dumps([s.model_dump() for s in meta.services])
+    conn.execute(
+        "INSERT INTO posts (id, name, name_en, timezone, services) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, "
+        "timezone = EXCLUDED.timezone, services = EXCLUDED.services WHERE "
+        "(posts.name, posts.name_en, posts.timezone, posts.services) IS DISTINCT FROM "
+        "(EXCLUDED.name, EXCLUDED.name_en, EXCLUDED.timezone, EXCLUDED.services)",
+        (post, meta.name, meta.name_en, meta.timezone, services))
+
+
+def _load(conn: psycopg.Connection[Any], post: str, ids: Iterable[str], ap: _Applied) -> set[str]:
+    """Known tickets into ``ap``; returns the ids that belong to another post (ignored)."""
+    cols = ", ".join(TICKET_COLUMNS)
+    foreign = set()
+    cur = conn.execute(f"SELECT id::text, post_id, day, state, issue_seq, uplink_id, {cols} "
+                       "FROM tickets WHERE id = ANY(%s::uuid[])", (list(ids),))
+    for tid, owner, day, state, issue_seq, uplink_id, *rest in cur:
+        if owner != post:
+            foreign.add(tid)
+            continue
+        row = row_from_db(tid, rest)
+        ap.rows[tid] = row
+        ap.tickets[tid] = _Ticket(day, state, issue_seq, uplink_id,
+                                  dataclasses.replace(row).finish())
+    return foreign
+
+
+def _apply(conn: psycopg.Connection[Any], post: str, uplink_id: int,
+           new: Sequence[WireEvent]) -> _Applied:
+    """Advance the batch's tickets through its events, as the post's own log does."""
+    ap = _Applied()
+    ids = {e["ticket"]["id"] for e in new if e.get("ticket")}  # type: ignore[index]
+    foreign = _load(conn, post, ids, ap) if ids else set()
+    if foreign:
+        log.warning("post %s sent events for %d tickets of another post; ignored",
+                    post, len(foreign))
+    for e in new:
+        etype, t = e["type"], e.get("ticket")
+        if t is not None and etype.startswith("ticket."):
+            tid = t["id"]
+            if tid in foreign:
+                continue
+            r = apply_wire(ap.rows, e)  # type: ignore[arg-type]
+            if r is None:
+                continue
+            info = ap.tickets.get(tid)
+            if info is None:  # first seen now: its issue event
+                info = ap.tickets[tid] = _Ticket(date.fromisoformat(t["issued_at"][:10]),
+                                                 "waiting", e["seq"], uplink_id, None)
+            info.state = str(t.get("state") or info.state)[:16]
+            ap.touched.add(tid)
+            ap.days.add(info.day)
+        _count(e, ap)
+    return ap
+
+
+def _count(e: WireEvent, ap: _Applied) -> None:
+    """Post-level facts that are no ticket's: complaints, corrections, surge alerts."""
+    etype, data = e["type"], e.get("data") or {}
+    day = e["at"].date()  # the event's own day, in the post's zone (as the post counts)
+    if etype == "complaint.filed":
+        ap.counts[(day, "complaint", str(data.get("category") or "lainnya")[:32])] += 1
+    elif etype == "ticket.corrected":
+        ap.counts[(day, "correction", "")] += 1
+    elif etype == "queue.alert" and isinstance(data.get("service"), str):
+        ap.alerts[data["service"][:32]] = {**data, "at": e["at"]}
+        if data.get("level") == "surge":
+            ap.counts[(day, "alert", data["service"][:32])] += 1
+    else:
+        return
+    ap.days.add(day)
+
+
+def _copy_events(conn: psycopg.Connection[Any], uplink_id: int, new: Sequence[WireEvent]) -> None:
+    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    with conn.cursor().copy("COPY events (uplink_id, seq, type, at, ticket_id, counter, data, "
+                            "ticket) FROM STDIN") as cp:
+        for e in new:
+            t = e.get("ticket")
+            data = e.get("data")
+            snap = None
+            if t is not None and e["type"] == "ticket.issued":
+                snap = dumps({k: t.get(k) for k in ("id", "number", "service", "priority",
+                                                    "issued_at")})
+            cp.write_row((uplink_id, e["seq"], e["type"], e["at"], t["id"] if t else None,
+                          e.get("counter"), dumps(data) if data else None, snap))
+
+
+_UPSERT_TICKETS = """
+INSERT INTO tickets (id, post_id, uplink_id, issue_seq, day, state, service, number, priority,
+                     issued_at, called_at, finished_at, counter, outcome, original_outcome,
+                     recalls, transfers, kiosk, rating)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::int[], %s::bigint[], %s::date[], %s::text[],
+                     %s::text[], %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[],
+                     %s::timestamptz[], %s::int[], %s::text[], %s::text[], %s::int[], %s::int[],
+                     %s::text[], %s::smallint[])
+ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, called_at = EXCLUDED.called_at,
+    finished_at = EXCLUDED.finished_at, counter = EXCLUDED.counter, outcome = EXCLUDED.outcome,
+    original_outcome = EXCLUDED.original_outcome, recalls = EXCLUDED.recalls,
+    transfers = EXCLUDED.transfers, rating = EXCLUDED.rating
+WHERE tickets.post_id = EXCLUDED.post_id
+"""
+
+
+def _write_tickets(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> int:
+    cols: list[list[Any]] = [[] for _ in range(19)]
+    fresh = 0
+    for tid in ap.touched:
+        r, info = ap.rows[tid], ap.tickets[tid]
+        fresh += info.before is None
+        vals = (tid, post, info.uplink_id, info.issue_seq, info.day, info.state, r.service,
+                r.number, r.priority, r.issued_at, r.called_at, r.finished_at, r.counter,
+                r.outcome, r.original_outcome, r.recalls, r.transfers, r.kiosk, r.rating)
+        for col, v in zip(cols, vals, strict=True):
+            col.append(v)
+    if cols[0]:
+        conn.execute(_UPSERT_TICKETS, cols)
+    return fresh
+
+
+_UPSERT_ROLLUP = """
+INSERT INTO rollups AS r (post_id, day, service, issued, served, no_show, cancelled, open,
+                          waits_priority, waits_regular, service_s_sum, service_s_count, ratings)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (post_id, day, service) DO UPDATE SET
+    issued = r.issued + EXCLUDED.issued, served = r.served + EXCLUDED.served,
+    no_show = r.no_show + EXCLUDED.no_show, cancelled = r.cancelled + EXCLUDED.cancelled,
+    open = r.open + EXCLUDED.open,
+    waits_priority = r.waits_priority || EXCLUDED.waits_priority,
+    waits_regular = r.waits_regular || EXCLUDED.waits_regular,
+    service_s_sum = r.service_s_sum + EXCLUDED.service_s_sum,
+    service_s_count = r.service_s_count + EXCLUDED.service_s_count,
+    ratings = ARRAY[r.ratings[1] + EXCLUDED.ratings[1], r.ratings[2] + EXCLUDED.ratings[2],
+                    r.ratings[3] + EXCLUDED.ratings[3], r.ratings[4] + EXCLUDED.ratings[4]]
+"""
+
+
+def _write_rollups(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> None:
+    deltas: dict[tuple[date, str], Tally] = defaultdict(Tally)
+    for tid in ap.touched:
+        info, row = ap.tickets[tid], ap.rows[tid].finish()
+        deltas[(info.day, row.service)].merge(tally_change(info.before, row))
+    params = [(post, day, service, t.issued, t.served, t.no_show, t.cancelled, t.open,
+               t.waits_priority, t.waits_regular, t.service_s_sum, t.service_s_count, t.ratings)
+              for (day, service), t in sorted(deltas.items())]  # one lock order: no deadlock
+    if params:
+        with conn.cursor() as cur:
+            cur.executemany(_UPSERT_ROLLUP, params)
+
+
+def _write_counts(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> None:
+    params = [(post, day, kind, key, n) for (day, kind, key), n in sorted(ap.counts.items())]
+    if params:
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO day_counts AS c (post_id, day, kind, key, n) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (post_id, day, kind, key) "
+                "DO UPDATE SET n = c.n + EXCLUDED.n", params)
+
+
+def _write_alerts(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> None:
+    """Open surge alerts: a service's last ``queue.alert`` says whether one stands."""
+    for service, a in sorted(ap.alerts.items()):
+        if a.get("level") == "surge":
+            conn.execute(
+                "INSERT INTO alerts (post_id, service, raised_at, oldest_wait_s, limit_s) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (post_id, service) DO UPDATE SET "
+                "raised_at = EXCLUDED.raised_at, oldest_wait_s = EXCLUDED.oldest_wait_s, "
+                "limit_s = EXCLUDED.limit_s",
+                (post, service, a["at"], _int(a.get("oldest_wait_s")), _int(a.get("limit_s"))))
+        else:
+            conn.execute("DELETE FROM alerts WHERE post_id = %s AND service = %s",
+                         (post, service))
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**31 else None
+
+
+def _bump_summaries(conn: psycopg.Connection[Any], post: str, days: set[date]) -> None:
+    """Mark the cached figures of these days stale (the post's and the whole city's)."""
+    keys = sorted({(scope, d) for d in days for scope in ("", post)})
+    if keys:
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO summaries AS s (scope, day) VALUES (%s, %s) "
+                "ON CONFLICT (scope, day) DO UPDATE SET version = s.version + 1", keys)

@@ -1,0 +1,33 @@
+"""Running the city server: migrate, open the pool, serve with uvicorn until SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from .config import CityConfig
+from .db import migrate, open_pool, redact
+from .server import create_app
+
+__all__ = ["build_server", "serve_city"]
+
+log = logging.getLogger(__name__)
+
+
+def build_server(url: str, config: CityConfig, host: str, port: int, *,
+                 log_level: str = "warning") -> uvicorn.Server:
+    """Migrations applied, pool open (both raise :class:`city.db.CityDbError`), server built."""
+    rev = migrate(url)
+    pool = open_pool(url)
+    log.info("city database %s at revision %s", redact(url), rev)
+    app = create_app(pool, config)
+    cfg = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on",
+                         access_log=False, timeout_graceful_shutdown=5)
+    return uvicorn.Server(cfg)
+
+
+def serve_city(url: str, config: CityConfig, host: str, port: int) -> None:
+    server = build_server(url, config, host, port, log_level="info")
+    log.info("city %r on http://%s:%d%s", config.city.name, host, port, "/city/v1/health")
+    server.run()

@@ -367,6 +367,9 @@ def create_app(hub: Hub) -> FastAPI:
         log.warning("dashboard not available")
     else:
         app.include_router(dashboard_router)
+    from .survey_page import router as survey_page_router
+
+    app.include_router(survey_page_router)  # the volunteer's page (/survey)
 
     @app.exception_handler(QueueError)
     async def _queue_error(_r: Request, exc: QueueError) -> JSONResponse:

@@ -13,12 +13,11 @@ import logging
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement
 
-from antrean.discovery import resolve_interfaces
+from antrean.discovery import device_interfaces
 
 from .claim import holder_of, used_numbers, winner_over
 from .desk import Desk
@@ -290,15 +289,15 @@ class CounterViewModel(QObject):
             else:
                 d.phase = "choose"
             return
-        host = urlsplit(hub_url).hostname
-        ifaces = resolve_interfaces(host, o.interfaces)
+        # The interfaces the hub link browses on too: one Zeroconf serves the process.
+        ifaces = device_interfaces(hub_url, o.interfaces)
         d.lan = True
         self._lan = LanLink(self)
         self._lan.peers_changed.connect(self._on_peers)
         self._lan.advertised.connect(self._on_advertised)
         self._lan.start(post=self._post_id or "", name=o.name,
                         interfaces=ifaces if isinstance(ifaces, list) else None,
-                        address=host, advertise=True)
+                        address=None, advertise=True)
         d.phase = "checking"
         self._claim_timer.start()
 

@@ -222,14 +222,15 @@ class DisplayApp:
             self._start_advertiser(url)
 
     def _start_advertiser(self, url: str) -> None:
-        from antrean.discovery import Advertiser
+        from antrean.discovery import Advertiser, device_interfaces
 
+        # The interfaces the hub client browses on too: the process holds one Zeroconf.
+        ifaces = device_interfaces(url, self.cfg.mdns.interfaces or None)
         try:
             post = str((self.client.health().get("post") or {}).get("id") or "")
             self.advertiser = Advertiser(
                 "display", post, self.cfg.screen.name, 0,
-                interfaces=self.cfg.mdns.interfaces or None,
-                address=local_address_towards(url)).start()
+                interfaces=ifaces if isinstance(ifaces, list) else None).start()
         except Exception as exc:  # mDNS is a convenience: the board works without it
             log.warning("cannot advertise this display by mDNS: %s", exc)
 

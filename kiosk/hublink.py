@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import socket
 import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from antrean.client import EventStream, HubClient, HubError
-from antrean.discovery import Advertiser, Interfaces, resolve_interfaces
+from antrean.discovery import Advertiser, Interfaces, device_interfaces
 
 __all__ = ["HubLink", "KioskAdvertiser", "LinkListener", "kiosk_interfaces"]
 
@@ -44,32 +42,10 @@ class LinkListener(Protocol):
         """``/services`` as last answered."""
 
 
-def _route_source(host: str) -> str | None:
-    """Our own address on the route to ``host`` (a UDP connect sends no packet)."""
-    try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_DGRAM) as s:
-            s.connect((host, 9))
-            return str(s.getsockname()[0])
-    except OSError:
-        return None
-
-
 def kiosk_interfaces(hub_url: str, configured: Sequence[str] | None) -> Interfaces:
-    """The interfaces to advertise the kiosk on: the ones that reach its hub.
-
-    ``resolve_interfaces`` takes the address a device is *bound to*; a kiosk binds nothing,
-    so we give it our own address on the route to the hub (loopback for a 127.0.0.1 hub).
-    """
-    if configured:
-        return resolve_interfaces(None, configured)
-    host = urlsplit(hub_url).hostname or ""
-    if host in ("localhost", "::1") or host.startswith("127."):
-        return resolve_interfaces("127.0.0.1", None)
-    source = _route_source(host) if host else None
-    if source is not None and ":" in source:
-        source = None  # zeroconf binds IPv4 interfaces by address; IPv6 falls back to all
-    return resolve_interfaces(source, None)
+    """The interfaces to advertise the kiosk on: those its hub link browses on too, so the
+    process holds one Zeroconf (see :func:`antrean.discovery.device_interfaces`)."""
+    return device_interfaces(hub_url, configured)
 
 
 class HubLink:

@@ -27,12 +27,13 @@ from antrean.discovery import (
     Advertiser,
     Browser,
     Peer,
-    _advertised_addresses,
-    _instance_name,
-    _order_addresses,
+    device_interfaces,
     find_hub,
     resolve_interfaces,
+    shared_zeroconf,
 )
+from antrean.discovery._advertiser import _instance_name
+from antrean.discovery._common import _advertised_addresses, _order_addresses
 
 LOOPBACK = ["127.0.0.1"]
 PEER_SCRIPT = Path(__file__).with_name("discovery_peer.py")
@@ -125,6 +126,15 @@ def test_resolve_interfaces() -> None:
     assert resolve_interfaces("127.0.0.1", ["10.0.0.2"]) == ["10.0.0.2"]
 
 
+def test_a_device_advertises_where_its_hub_link_browses() -> None:
+    # One interface set for the hub browser and the device's own mDNS: one Zeroconf.
+    assert device_interfaces("http://127.0.0.1:8470", None) == ["127.0.0.1"]
+    assert device_interfaces("http://localhost:8470", None) == ["127.0.0.1"]
+    assert device_interfaces("http://10.0.0.2:8470", None) is InterfaceChoice.All
+    assert device_interfaces("http://hub.local:8470", None) is InterfaceChoice.All
+    assert device_interfaces("http://10.0.0.2:8470", ["10.0.0.7"]) == ["10.0.0.7"]
+
+
 def test_advertised_and_preferred_addresses() -> None:
     # Pure computations: nothing is sent on any interface here.
     assert _advertised_addresses(["127.0.0.1"]) == ["127.0.0.1"]
@@ -181,6 +191,23 @@ def test_browser_finds_hub_of_its_post_and_loses_it_on_close(browser_for) -> Non
         assert browser.peers() == [peer]
     assert eventually(lambda: browser.peers() == [], timeout=5.0)
     assert changes.get(timeout=1.0) == []
+
+
+def test_one_zeroconf_per_interface_set_closed_by_its_last_user() -> None:
+    post = unique_post()
+    with shared_zeroconf(LOOPBACK) as zc:
+        with shared_zeroconf(list(LOOPBACK)) as again:
+            assert again is zc
+        browser = Browser(post=post, interfaces=LOOPBACK).start()
+        advertiser = Advertiser("counter", post, "Loket", 0, counter=1,
+                                interfaces=LOOPBACK).start()
+        try:  # one process sees its own advertisement through the shared instance
+            assert browser.wait_for("counter", timeout=5.0) is not None
+        finally:
+            advertiser.close()
+            browser.close()
+        assert not zc.done  # still held here
+    assert zc.done  # the last user closed it
 
 
 def test_counter_update_is_seen(browser_for) -> None:

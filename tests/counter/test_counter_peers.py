@@ -122,3 +122,49 @@ def test_without_hub_url_the_counter_finds_its_hub_by_mdns(tmp_path):
         assert "NOT connected" not in out.stderr
     finally:
         hub.kill()
+
+
+def mdns_listen_sockets(pid: int) -> int:
+    """How many sockets bound to 0.0.0.0:5353 process ``pid`` holds: one per Zeroconf."""
+    listening = set()
+    for line in Path(f"/proc/{pid}/net/udp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == "00000000:14E9":  # 0.0.0.0:5353
+            listening.add(f"socket:[{fields[9]}]")
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            held += os.readlink(fd) in listening
+        except OSError:
+            continue  # closed meanwhile
+    return held
+
+
+def test_a_counter_that_finds_its_hub_by_mdns_holds_one_zeroconf(tmp_path):
+    """Its hub browser, its peer browser and its own advertisement share one Zeroconf
+    (python-zeroconf advises one per process; each used to open its own)."""
+    from hubproc import HubProcess
+
+    hub = HubProcess(tmp_path / "hub", config=post_config(tmp_path / "post.toml"),
+                     mdns=True)  # on 127.0.0.1: announced on loopback only
+    hub.make_tokens()
+    hub.start()
+    cfg = tmp_path / "counter.toml"
+    cfg.write_text(f'[hub]\ntoken = "{hub.tokens["counter"]}"\npost = "{TEST_POST}"\n'
+                   f'[counter]\nstate_dir = "{tmp_path / "state"}"\n'
+                   '[mdns]\ninterfaces = ["127.0.0.1"]\nclaim_wait_s = 1.0\n', encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "antrean", "counter", "--config", str(cfg),
+                             "--counter", "5", "--name", "meja-satu"], env=env, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Browser(post=TEST_POST, roles=["counter"], interfaces=["127.0.0.1"]) as browser:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and [p.counter for p in browser.peers()] != [5]:
+                time.sleep(0.1)
+            assert [(p.name, p.counter) for p in browser.peers()] == [("meja-satu", 5)]
+        assert mdns_listen_sockets(proc.pid) == 1
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+        hub.kill()

@@ -1,15 +1,14 @@
-"""Device tokens and LAN pairing. Only hashes of tokens and codes are stored.
+"""Device tokens and one-time pairing codes. Only hashes of tokens and codes are stored.
 
 A token is 32 random bytes (URL-safe text): high entropy, so a plain SHA-256 is enough to
-make a stolen database useless for impersonation. A pairing code is six digits, lives two
-minutes and survives five wrong tries in all (every wrong try spends one try of every
-active code, so guessing across codes does not help).
+make a stolen database useless for impersonation. A pairing code is six digits and lives two
+minutes; it is never sent over the network: device and hub prove to each other that they
+know it by SPAKE2 (:mod:`antrean.pairing`), which also limits guesses per client address.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ __all__ = [
     "hash_token",
     "create_device_token",
     "create_pairing_code",
-    "pair_device",
+    "code_password",
     "PAIRING_TTL",
     "PAIRING_TRIES",
 ]
@@ -44,11 +43,16 @@ class Device:
 
 
 class PairingError(Exception):
-    def __init__(self, code: str, message: str, message_en: str) -> None:
+    """Pairing refused; ``status`` is the HTTP status the hub answers with."""
+
+    def __init__(self, code: str, message: str, message_en: str, status: int = 403, *,
+                 retry_after: float | None = None) -> None:
         super().__init__(message_en)
         self.code = code
         self.message = message
         self.message_en = message_en
+        self.status = status
+        self.retry_after = retry_after
 
 
 def new_token() -> str:
@@ -92,27 +96,6 @@ def create_pairing_code(storage: Storage, now: datetime,
     return code
 
 
-def pair_device(storage: Storage, code: str, role: str, name: str, now: datetime) -> str:
-    """Trade a valid one-time code for a device token."""
-    try:
-        validate_device(role, name)
-    except ValueError as exc:
-        raise PairingError("invalid_device", "Peran atau nama perangkat tidak valid.",
-                           str(exc)) from exc
-    active = storage.active_pairing_codes(now)
-    if not active:
-        raise PairingError("no_pairing_code",
-                           "Tidak ada kode pemasangan yang aktif. Minta kode baru di hub.",
-                           "No active pairing code. Ask the hub for a new one.")
-    wanted = _hash_code(code) if code.isdigit() and len(code) == 6 else ""
-    for row in active:
-        if wanted and hmac.compare_digest(row["code_hash"], wanted):
-            if role not in row["roles"].split(","):
-                raise PairingError("role_not_allowed",
-                                   "Kode ini tidak berlaku untuk peran tersebut.",
-                                   "This code does not allow that role.")
-            if not storage.use_pairing_code(row["id"], now):
-                break
-            return create_device_token(storage, role, name, now)
-    storage.spend_pairing_try([r["id"] for r in active])
-    raise PairingError("wrong_code", "Kode pemasangan salah.", "Wrong pairing code.")
+def code_password(code: str) -> bytes:
+    """The SPAKE2 password for a code: its stored hash, which is all the hub keeps."""
+    return _hash_code(code).encode("ascii")

@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--revoke", metavar="NAME|ID",
                       help="refuse a device's token from now on (the running hub too)")
 
-    pc = sub.add_parser("pair", help="print a one-time pairing code (2 minutes, 5 tries)")
+    pc = sub.add_parser("pair", help="print a one-time pairing code (2 minutes) and the hub's "
+                        "key fingerprint")
     pc.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
     pc.add_argument("--role", action="append",
                     choices=["kiosk", "counter", "display", "survey", "lead"],
@@ -63,11 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     j = sub.add_parser("join", help="pair this device with the hub using a one-time code")
     j.add_argument("--code", required=True, help="the code the hub shows (antrean pair)")
-    j.add_argument("--role", required=True, choices=["kiosk", "counter", "display"],
+    j.add_argument("--role", required=True,
+                   choices=["kiosk", "counter", "display", "survey", "lead"],
                    help="this device's role")
     j.add_argument("--name", required=True, help='this device\'s name, e.g. "Loket 3"')
     j.add_argument("--hub", help="hub URL (default: found by mDNS)")
     j.add_argument("--post", help="post id to look for (default: any)")
+    j.add_argument("--config", metavar="FILE",
+                   help="write the token and the hub's key into [hub] of this config "
+                        "(e.g. /etc/antrean/counter.toml); default: print them")
 
     e = sub.add_parser("export", help="write a day's wait-time log (works with the hub stopped)")
     e.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
@@ -163,8 +168,23 @@ def _cmd_token(args: argparse.Namespace) -> int:
         st.close()
     print(f"# token for {args.role} '{args.name}' (shown once; the hub keeps only its hash)",
           file=sys.stderr)
+    _print_pin_hint(_data_dir(args.data))
     print(token)
     return 0
+
+
+def _print_pin_hint(data: Path) -> None:
+    """A token made on the hub goes to the device with the hub's key, which the device pins
+    (a device with a token but no pinned key talks only to a hub URL it was given)."""
+    from .tls import HubKeyError, load_identity
+
+    try:
+        identity = load_identity(data)
+    except HubKeyError:
+        identity = None
+    if identity is not None:
+        print(f'# di [hub] perangkat, bersama token / in the device\'s [hub], with the token: '
+              f'fingerprint = "{identity.fingerprint}"', file=sys.stderr)
 
 
 def _token_list_or_revoke(args: argparse.Namespace) -> int:
@@ -205,6 +225,21 @@ def _token_list_or_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hub_key_lines(data: Path) -> list[str]:
+    """What a lead compares: the hub key devices pin, the certificate browsers show."""
+    from .tls import HubKeyError, format_fingerprint, load_identity
+
+    try:
+        identity = load_identity(data)
+    except HubKeyError as exc:
+        return [f"# kunci hub tidak terbaca / hub key unreadable: {exc}"]
+    if identity is None:
+        return ["# kunci hub dibuat saat hub pertama kali jalan / the hub makes its key at "
+                "its first start"]
+    return [f"# kunci hub / hub key: {format_fingerprint(identity.fingerprint)}",
+            f"# sertifikat (browser) / certificate (browsers): SHA-256 {identity.cert_sha256}"]
+
+
 def _cmd_pair(args: argparse.Namespace) -> int:
     from .auth import PAIRABLE_ROLES, create_pairing_code
     from .clock import utcnow
@@ -215,24 +250,41 @@ def _cmd_pair(args: argparse.Namespace) -> int:
         code = create_pairing_code(st, utcnow(), tuple(args.role or PAIRABLE_ROLES))
     finally:
         st.close()
-    print("# kode pemasangan / pairing code (2 menit, 5 percobaan)", file=sys.stderr)
+    print("# kode pemasangan / pairing code (2 menit / 2 minutes)", file=sys.stderr)
+    for line in _hub_key_lines(_data_dir(args.data)):
+        print(line, file=sys.stderr)
     print(code)
     return 0
 
 
 def _cmd_join(args: argparse.Namespace) -> int:
     from .client import HubClient, HubError
+    from .joinconfig import hub_lines, write_hub_keys
+    from .tls import format_fingerprint
 
     try:
         with HubClient(args.hub, post=args.post) as client:
             token = client.pair(args.code, args.role, args.name)
             post = client.health()["post"]
+            fingerprint = client.fingerprint or ""
     except HubError as exc:
         print(f"antrean join: {exc.message} ({exc.message_en})", file=sys.stderr)
         return 1
-    print(f"# {args.name} terpasang ke {post['name']}. Simpan token ini di [hub] pada "
-          f"/etc/antrean/{args.role}.toml / paired: put this token in the config", file=sys.stderr)
-    print(f'token = "{token}"')
+    print(f"# {args.name} terpasang ke {post['name']} / paired with {post['name']}; "
+          f"kunci hub / hub key: {format_fingerprint(fingerprint)}", file=sys.stderr)
+    if args.config:
+        try:
+            write_hub_keys(Path(args.config), {"token": token, "fingerprint": fingerprint})
+        except (OSError, ValueError) as exc:
+            print(f"antrean join: {args.config}: {exc}; simpan baris ini sendiri / put these "
+                  "lines in [hub] yourself:", file=sys.stderr)
+        else:
+            print(f"# ditulis ke / written to [hub] in {args.config}", file=sys.stderr)
+            return 0
+    else:
+        print(f"# simpan di [hub] pada /etc/antrean/{args.role}.toml (atau --config FILE) / "
+              "put these lines in [hub] of the device's config", file=sys.stderr)
+    print("\n".join(hub_lines(token, fingerprint)))
     return 0
 
 

@@ -1,9 +1,15 @@
-"""``HubClient``: what the apps use to talk to their post's hub.
+"""``HubClient``: what the apps use to talk to their post's hub — and to no other.
 
 Found by mDNS (``HubClient.discover``) or given a URL; every protocol call; and an event
 stream that reconnects by itself and resumes from the last ``seq`` it saw, so a device
 that loses the hub for a while misses nothing. Synchronous (httpx + websockets' sync
 client): the Qt apps call it from worker threads.
+
+Trust: a paired device knows its hub's key (``fingerprint``, pinned at pairing). Every
+connection, HTTPS and WSS, checks that key inside the TLS handshake, before the token is
+sent; a hub found by mDNS with another key (a rogue hub announcing the same post) is
+refused, logged, and the next hub of the post is tried. The rules for where the token may
+go are in :meth:`HubClient.refusal`.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,8 +26,10 @@ from typing import Any
 import httpx
 
 from .posttime import PostClock
+from .tls import HubTLSContext, PinMismatch, find_pin_mismatch, is_loopback_host, url_host
 
-__all__ = ["HubClient", "HubError", "HubUnreachable", "EventStream"]
+__all__ = ["HubClient", "HubError", "HubKeyRefused", "HubUnreachable", "EventStream",
+           "hub_error"]
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +50,36 @@ class HubUnreachable(HubError):
                          f"The hub cannot be reached: {detail}")
 
 
+def hub_error(r: httpx.Response) -> HubError:
+    """The hub's 4xx/5xx answer as a :class:`HubError`."""
+    try:
+        body = r.json()
+        return HubError(r.status_code, body.get("error", "error"), body.get("message", ""),
+                        body.get("message_en", ""))
+    except (ValueError, AttributeError):
+        return HubError(r.status_code, "error", r.text[:200])
+
+
+class HubKeyRefused(HubUnreachable):
+    """This device will not talk to that hub: not its pinned key, or no key to check."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        HubError.__init__(self, 0, "hub_key_refused",
+                          "Hub ditolak: kuncinya bukan kunci hub pos ini (lihat antrean doctor).",
+                          f"Refused the hub at {url}: {detail}")
+        self.url, self.detail = url, detail
+
+
+_REFUSE_FOR_S = 60.0  # a refused hub address is skipped this long when looking for the hub
+
+
 class HubClient:
+    """A device's link to its hub. ``fingerprint``: the hub key pinned at pairing."""
+
     def __init__(self, url: str | None = None, token: str | None = None, *,
                  post: str | None = None, timeout: float = 5.0,
-                 interfaces: Sequence[str] | None = None, clock: PostClock | None = None
-                 ) -> None:
+                 interfaces: Sequence[str] | None = None, clock: PostClock | None = None,
+                 fingerprint: str | None = None) -> None:
         self._url = url.rstrip("/") if url else None
         #: The post's time as this hub tells it (``/health``, ``/queue``): see antrean.posttime.
         self.clock = clock or PostClock()
@@ -54,8 +88,17 @@ class HubClient:
         self.interfaces = list(interfaces) if interfaces else None
         self._fixed = url is not None
         self._lock = threading.Lock()
-        self._http = httpx.Client(timeout=timeout)
+        self.timeout = timeout
+        self.tls = HubTLSContext(fingerprint)  # shared by HTTPS and the event stream's WSS
+        self._http = httpx.Client(timeout=timeout, verify=self.tls)
         self._browser: Any = None
+        self._refused: dict[str, float] = {}  # url -> monotonic time until which it is skipped
+        self._logged: set[tuple[str, str]] = set()
+        self.last_refusal: HubKeyRefused | None = None  # for the apps' and doctor's screens
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self.tls.pin
 
     # ----- where the hub is ---------------------------------------------------------
     @classmethod
@@ -75,12 +118,72 @@ class HubClient:
             if self._browser is None:
                 self._browser = Browser(post=self.post, roles=["hub"],
                                         interfaces=self.interfaces).start()
-            peer = self._browser.wait_for("hub", timeout=timeout)
+            peer = self._browser.wait_for("hub", timeout=timeout, accept=self._candidate)
             if peer is None:
+                refused = self.last_refusal
+                if refused is not None:
+                    raise HubKeyRefused(refused.url, refused.detail)
                 raise HubUnreachable("no hub found by mDNS")
             self._url = peer.url
             self.post = self.post or peer.post
             return self._url
+
+    def _candidate(self, peer: Any) -> bool:
+        """Whether a hub found by mDNS is worth a handshake (runs under the browser's lock).
+
+        A pinned device only tries hubs announcing TLS and its key's first digits (a hint
+        anyone can copy: the handshake decides); refused addresses are skipped a while.
+        """
+        try:
+            url = peer.url
+        except ValueError:
+            return False
+        until = self._refused.get(url)
+        if until is not None and until > time.monotonic():
+            return False
+        pin = self.tls.pin
+        if pin is not None and not (peer.tls and len(peer.fp_hint) >= 8
+                                    and pin.startswith(peer.fp_hint)):
+            return False
+        return self.refusal(url, fixed=False) is None
+
+    def refusal(self, url: str, *, fixed: bool | None = None) -> str | None:
+        """Why this client must not send its token to ``url`` (None: it may).
+
+        - a pinned device: HTTPS (the handshake checks the key); plain HTTP only to a
+          loopback address it was given (the one-machine demo), never one found by mDNS;
+        - a device with a token but no pinned key: a URL it was given, or loopback;
+        - no token: anywhere (nothing to leak; pairing authenticates the hub itself).
+        """
+        fixed = self._fixed if fixed is None else fixed
+        if not self.token:
+            return None
+        https = url.startswith("https://")
+        loopback = is_loopback_host(url_host(url))
+        if self.tls.pin is not None:
+            if https or (fixed and loopback):
+                return None
+            return "plain HTTP to a hub whose key this device has pinned"
+        if fixed or loopback:
+            return None
+        return ("this device has no pinned hub key: pair it (antrean join) or set "
+                "[hub] fingerprint")
+
+    def refuse(self, url: str, exc: BaseException) -> HubKeyRefused:
+        """Note a hub that failed the key check: log it once, skip it a while."""
+        mismatch = find_pin_mismatch(exc)
+        detail = str(mismatch) if mismatch is not None else str(exc)
+        got = mismatch.got if isinstance(mismatch, PinMismatch) else detail
+        if (url, got) not in self._logged:
+            self._logged.add((url, got))
+            log.warning("refused the hub at %s: %s (antrean doctor shows the pinned key)",
+                        url, detail)
+        self._refused[url] = time.monotonic() + _REFUSE_FOR_S
+        refused = HubKeyRefused(url, detail)
+        self.last_refusal = refused
+        if not self._fixed:
+            self._url = None
+        return refused
 
     @property
     def url(self) -> str:
@@ -105,22 +208,34 @@ class HubClient:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
+    def _send(self, method: str, path: str, json_body: Any,
+              params: dict[str, Any] | None) -> httpx.Response:
+        """One request to the hub; a hub refused for its key is skipped and the next hub of
+        the post (by mDNS) tried."""
+        for _ in range(4):
+            url = self.url
+            why = self.refusal(url)
+            if why is not None:
+                raise self.refuse(url, HubKeyRefused(url, why))
+            try:
+                return self._http.request(method, f"{url}/api/v1{path}", json=json_body,
+                                          params=params, headers=self._headers())
+            except httpx.HTTPError as exc:
+                if find_pin_mismatch(exc) is not None:
+                    refused = self.refuse(url, exc)
+                    if self._fixed:
+                        raise refused from exc
+                    continue
+                if not self._fixed:
+                    self._url = None  # the hub may have moved: look again next time
+                raise HubUnreachable(str(exc) or type(exc).__name__) from exc
+        raise self.last_refusal or HubUnreachable("no hub with the pinned key")
+
     def request(self, method: str, path: str, *, json_body: Any = None,
                 params: dict[str, Any] | None = None, raw: bool = False) -> Any:
-        try:
-            r = self._http.request(method, f"{self.url}/api/v1{path}", json=json_body,
-                                   params=params, headers=self._headers())
-        except httpx.HTTPError as exc:
-            if not self._fixed:
-                self._url = None  # the hub may have moved: look again next time
-            raise HubUnreachable(str(exc) or type(exc).__name__) from exc
+        r = self._send(method, path, json_body, params)
         if r.status_code >= 400:
-            try:
-                body = r.json()
-                raise HubError(r.status_code, body.get("error", "error"), body.get("message", ""),
-                               body.get("message_en", ""))
-            except (ValueError, AttributeError):
-                raise HubError(r.status_code, "error", r.text[:200]) from None
+            raise hub_error(r)
         if r.status_code == 204:
             return None
         if raw:
@@ -188,10 +303,35 @@ class HubClient:
                                        "message": message})
 
     def pair(self, code: str, role: str, name: str) -> str:
-        """Trade a pairing code for a token; the client keeps and returns it."""
-        res = self.request("POST", "/pair", json_body={"code": code, "role": role, "name": name})
-        self.token = res["token"]
-        return self.token
+        """Pair this device with its one-time code (SPAKE2: see :mod:`antrean.pairing`).
+
+        Afterwards the client holds the new token and the hub's pinned key (``fingerprint``,
+        to keep with the token); returns the token. A hub found by mDNS that does not know
+        the code (or shows another key than the one it vouches for) is skipped for the next
+        hub of the post.
+        """
+        from .pairing import pair_client
+
+        token, fingerprint, url = pair_client(self, code, role, name)
+        self.token, self.tls.pin = token, fingerprint
+        self._url = url
+        return token
+
+    def pair_candidate(self, tried: Sequence[str]) -> str | None:
+        """The next hub to try pairing with: the given URL once, or a hub of the post found
+        by mDNS that was not tried yet."""
+        if self._fixed:
+            return None if tried else self._url
+        from .discovery import Browser
+
+        with self._lock:
+            if self._browser is None:
+                self._browser = Browser(post=self.post, roles=["hub"],
+                                        interfaces=self.interfaces).start()
+            browser = self._browser
+        peer = browser.wait_for("hub", timeout=1.0 if tried else 5.0,
+                                accept=lambda p: bool(p.addresses) and p.url not in tried)
+        return None if peer is None else str(peer.url)
 
     def stats(self, date: str | None = None) -> dict[str, Any]:
         return self.request("GET", "/stats",  # type: ignore[no-any-return]
@@ -256,13 +396,19 @@ class EventStream:
 
         delay = 0.2
         while not self._stop.is_set():
+            hub_url = ""
             try:
-                base = self.client.url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
+                hub_url = self.client.url
+                why = self.client.refusal(hub_url)
+                if why is not None:
+                    raise HubKeyRefused(hub_url, why)
+                base = hub_url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
                 url = f"{base}/api/v1/events?since={self.last_seq}"
                 headers = {"Authorization": f"Bearer {self.client.token}"} \
                     if self.client.token else None
                 with connect(url, additional_headers=headers, open_timeout=3,
-                             close_timeout=1, max_size=2**22) as ws:
+                             close_timeout=1, max_size=2**22,
+                             ssl=self.client.tls if base.startswith("wss://") else None) as ws:
                     self._ws = ws
                     self.auth_failed = False
                     self._set_connected(True)
@@ -280,8 +426,13 @@ class EventStream:
                     delay = 2.5  # retry slowly: the token may be registered meanwhile
                 else:
                     log.debug("event stream refused: %s", exc)
+            except HubKeyRefused as exc:
+                self.client.refuse(exc.url, exc)
             except (OSError, WebSocketException, HubError, TimeoutError) as exc:
-                log.debug("event stream dropped: %s", exc)
+                if find_pin_mismatch(exc) is not None:
+                    self.client.refuse(hub_url, exc)
+                else:
+                    log.debug("event stream dropped: %s", exc)
                 if not self.client._fixed:
                     self.client._url = None
             except Exception:

@@ -25,8 +25,9 @@ from starlette.websockets import WebSocketDisconnect
 from . import __version__
 from .api_devices import build_devices_router
 from .api_lead import build_lead_router
+from .api_pair import build_pair_router, pairing_error_response
 from .api_survey import build_survey_router
-from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code, pair_device
+from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code
 from .hub import Hub, HubUnavailable
 from .queue import QueueError
 
@@ -64,12 +65,6 @@ class FinishBody(_Body):
 
 class TransferBody(_Body):
     service: ServiceId
-
-
-class PairBody(_Body):
-    code: Annotated[str, Field(min_length=1, max_length=16)]
-    role: Literal["kiosk", "counter", "display", "survey"]
-    name: Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class PairCodeBody(_Body):
@@ -204,17 +199,6 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     async def device_status(body: DeviceStatusBody, request: Request,
                       dev: Annotated[Device, Depends(require())]) -> dict[str, Any]:
         return _hub(request).device_status(dev, body.model_dump())
-
-    @r.post("/pair")
-    async def pair(body: PairBody, request: Request) -> JSONResponse:
-        hub = _hub(request)
-        try:
-            token = pair_device(hub.storage, body.code, body.role, body.name, hub.now())
-        except PairingError as exc:
-            raise ApiError(403, exc.code, exc.message, exc.message_en) from exc
-        return JSONResponse({"token": token, "role": body.role, "name": body.name,
-                             "post": {"id": hub.config.post.id, "name": hub.config.post.name}},
-                            status_code=201)
 
     @r.post("/pair/codes", status_code=201)
     async def new_pair_code(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
@@ -358,6 +342,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.identity = ensure_identity(hub.storage.data_dir)
     app.state.tls = False  # the runner says when it serves HTTPS
     app.include_router(build_router(), prefix="/api/v1")
+    app.include_router(build_pair_router(), prefix="/api/v1")
     app.include_router(build_lead_router(require), prefix="/api/v1")
     app.include_router(build_survey_router(require), prefix="/api/v1")
     app.include_router(build_devices_router(require), prefix="/api/v1")
@@ -370,6 +355,10 @@ def create_app(hub: Hub) -> FastAPI:
     from .survey_page import router as survey_page_router
 
     app.include_router(survey_page_router)  # the volunteer's page (/survey)
+
+    @app.exception_handler(PairingError)
+    async def _pairing_error(_r: Request, exc: PairingError) -> JSONResponse:
+        return pairing_error_response(exc)
 
     @app.exception_handler(QueueError)
     async def _queue_error(_r: Request, exc: QueueError) -> JSONResponse:

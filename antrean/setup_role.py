@@ -53,11 +53,12 @@ _TEXT = {
         "done": "Peran '{role}' aktif: {units}.",
         "config": "Konfigurasi: {paths}",
         "next": "Berikutnya:",
-        "pair": "  pasangkan perangkat: di Pi hub jalankan `sudo -u antrean antrean token --data "
-                "/var/lib/antrean --role {device} --name {device}-1`, lalu tulis token itu di "
-                "[hub] token di {path}",
-        "hubtok": "  buat token layar aula: sudo -u antrean antrean token --data /var/lib/antrean "
-                  "--role display --name layar-aula, lalu tulis di [hub] token di {path}",
+        "pair": "  pasangkan perangkat: di Pi hub jalankan `sudo -u antrean antrean pair --data "
+                "/var/lib/antrean` (kode 6 angka), lalu di sini `sudo antrean join --code KODE "
+                "--role {device} --name {device}-1 --config {path}` (token dan kunci hub)",
+        "hubtok": "  pasangkan layar aula: sudo -u antrean antrean pair --data /var/lib/antrean, "
+                  "lalu sudo antrean join --code KODE --role display --name layar-aula "
+                  "--config {path}",
         "restart": "  setelah mengubah konfigurasi: sudo systemctl restart {units}",
         "doctor": "  periksa semuanya: sudo antrean doctor --role {role}",
     },
@@ -70,12 +71,12 @@ _TEXT = {
         "done": "Role '{role}' is on: {units}.",
         "config": "Configuration: {paths}",
         "next": "Next:",
-        "pair": "  pair the device: on the hub Pi run `sudo -u antrean antrean token --data "
-                "/var/lib/antrean --role {device} --name {device}-1`, then put that token in "
-                "[hub] token in {path}",
-        "hubtok": "  make the hall display's token: sudo -u antrean antrean token --data "
-                  "/var/lib/antrean --role display --name hall-screen, then put it in [hub] "
-                  "token in {path}",
+        "pair": "  pair the device: on the hub Pi run `sudo -u antrean antrean pair --data "
+                "/var/lib/antrean` (a 6-digit code), then here `sudo antrean join --code CODE "
+                "--role {device} --name {device}-1 --config {path}` (token and hub key)",
+        "hubtok": "  pair the hall display: sudo -u antrean antrean pair --data /var/lib/antrean, "
+                  "then sudo antrean join --code CODE --role display --name hall-screen "
+                  "--config {path}",
         "restart": "  after changing a config: sudo systemctl restart {units}",
         "doctor": "  check everything: sudo antrean doctor --role {role}",
     },

@@ -201,6 +201,7 @@ def ensure_identity(data_dir: str | Path) -> HubIdentity:
     data = Path(data_dir)
     key_path, cert_path = data / KEY_FILENAME, data / CERT_FILENAME
     try:
+        data.mkdir(parents=True, exist_ok=True)
         if key_path.exists():
             key = _load_key(key_path)
         else:

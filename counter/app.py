@@ -81,7 +81,7 @@ def _options(cfg: CounterConfig) -> Any:
         services=list(cfg.counter.services) or None, lang=cfg.counter.lang,
         next_guard_s=cfg.counter.next_guard_s, mdns=cfg.mdns.advertise,
         interfaces=list(cfg.mdns.interfaces) or None, claim_wait_s=cfg.mdns.claim_wait_s,
-        state_file=cfg.state_dir() / "counter.json",
+        state_file=cfg.state_dir() / "counter.json", fingerprint=cfg.hub.fingerprint or None,
     )
 
 

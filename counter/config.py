@@ -71,7 +71,15 @@ class HubSection(_Section):
     url: str = ""
     token: str = ""
     token_file: str = ""
+    fingerprint: str = ""  # the hub key pinned at pairing (antrean join)
     post: str = ""
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _fingerprint(cls, v: str) -> str:
+        from antrean.tls import valid_fingerprint
+
+        return valid_fingerprint(v) if v.strip() else ""
 
     @field_validator("url")
     @classmethod

@@ -41,9 +41,11 @@ class _Worker(QObject):
     stream_up = Signal(bool)
 
     def __init__(self, url: str | None, token: str, post: str | None,
-                 interfaces: Sequence[str] | None, clock: PostClock | None) -> None:
+                 interfaces: Sequence[str] | None, clock: PostClock | None,
+                 fingerprint: str | None = None) -> None:
         super().__init__()
         self._args = (url, token, post, interfaces)
+        self._fingerprint = fingerprint
         self._clock = clock
         self.client: HubClient | None = None
         self.stream: EventStream | None = None
@@ -54,7 +56,8 @@ class _Worker(QObject):
         try:
             if self.client is None:
                 self.client = HubClient(url, token, post=post, timeout=4.0,
-                                        interfaces=interfaces, clock=self._clock)
+                                        interfaces=interfaces, clock=self._clock,
+                                        fingerprint=self._fingerprint)
             health = self.client.health()
             services = self.client.services()
             queue = self.client.queue()
@@ -132,11 +135,11 @@ class HubLink(QObject):
 
     def __init__(self, url: str | None, token: str, *, post: str | None = None,
                  interfaces: Sequence[str] | None = None, clock: PostClock | None = None,
-                 parent: QObject | None = None) -> None:
+                 fingerprint: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("counter-hub")
-        self._worker = _Worker(url, token, post, interfaces, clock)
+        self._worker = _Worker(url, token, post, interfaces, clock, fingerprint)
         self._worker.moveToThread(self._thread)
         self._connect.connect(self._worker.connect_hub)
         self._refresh.connect(self._worker.refresh)

@@ -58,8 +58,10 @@ class Options:
                  number: int | None = None, name: str = "counter",
                  services: list[str] | None = None, lang: str = "id", next_guard_s: float = 2.0,
                  mdns: bool = True, interfaces: list[str] | None = None,
-                 claim_wait_s: float = 2.5, state_file: Path | None = None) -> None:
+                 claim_wait_s: float = 2.5, state_file: Path | None = None,
+                 fingerprint: str | None = None) -> None:
         self.url, self.token, self.post, self.number, self.name = url, token, post, number, name
+        self.fingerprint = fingerprint  # the hub key pinned at pairing
         self.services, self.lang, self.next_guard_s = services or None, lang, next_guard_s
         self.mdns, self.interfaces, self.claim_wait_s = mdns, interfaces, claim_wait_s
         self.state_file = state_file
@@ -105,7 +107,8 @@ class CounterViewModel(QObject):
     def start(self) -> None:
         """Contact the hub (and later the LAN); returns at once."""
         self._hub = HubLink(self.opts.url, self.opts.token, post=self.opts.post,
-                            interfaces=self.opts.interfaces, clock=self.desk.clock, parent=self)
+                            interfaces=self.opts.interfaces, clock=self.desk.clock,
+                            fingerprint=self.opts.fingerprint, parent=self)
         self._hub.hello.connect(self._on_hello)
         self._hub.queue_loaded.connect(self._on_queue)
         self._hub.done.connect(self._on_done)

@@ -116,7 +116,8 @@ class DisplayApp:
         self._advertise = cfg.mdns.advertise if advertise is None else advertise
         self.client = HubClient(cfg.hub.url or None, cfg.hub.token or None,
                                 post=cfg.hub.post or None,
-                                interfaces=cfg.mdns.interfaces or None)
+                                interfaces=cfg.mdns.interfaces or None,
+                                fingerprint=cfg.hub.fingerprint or None)
         self.bridge = FeedBridge()
         self.voice = Voice(None)
         self.feed = HubFeed(self.client, on_event=self._on_event,

@@ -33,7 +33,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from antrean.config import load_toml_model, parse_toml_model
 
@@ -54,7 +54,15 @@ class HubSection(_Section):
 
     url: str = ""
     token: str = ""
+    fingerprint: str = ""  # the hub key pinned at pairing (antrean join)
     post: str = ""
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _fingerprint(cls, v: str) -> str:
+        from antrean.tls import valid_fingerprint
+
+        return valid_fingerprint(v) if v.strip() else ""
 
 
 class ScreenSection(_Section):

@@ -47,6 +47,7 @@ from .doctor_checks import (
     check_pairing,
     check_printer,
 )
+from .doctor_trust import check_hub_key
 from .doctor_voice import check_sound, check_voice
 
 __all__ = ["ROLES", "build_parser", "resolve", "run_checks", "format_line", "main"]
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hub", metavar="URL", help="alamat hub, mis. http://192.168.1.10:8470 "
                    "(default: dari konfigurasi, atau mDNS)")
     add_token_options(p, "this device's")
+    p.add_argument("--fingerprint", help="kunci hub yang disematkan (default: [hub] fingerprint "
+                   "di konfigurasi)")
     p.add_argument("--printer", metavar="SPEC", help="fake[:DIR] | file:PATH | "
                    "serial:PORT[:BAUD] | usb:VID:PID | network:HOST[:PORT]")
     p.add_argument("--paper", type=int, choices=[58, 80], help="lebar kertas (mm)")
@@ -136,7 +139,10 @@ def _hub_settings(s: Settings, hub_toml: Path | None) -> None:
     s.post_name = cfg.post.name
     s.interfaces = s.interfaces or list(cfg.hub.interfaces)
     if not s.hub_url:  # mDNS first (devices rely on it), this Pi's own hub if that fails
-        s.hub_url = f"http://127.0.0.1:{cfg.hub.port}"
+        from antrean.tls import tls_enabled
+
+        scheme = "https" if tls_enabled(cfg.hub.tls, cfg.hub.host) else "http"
+        s.hub_url = f"{scheme}://127.0.0.1:{cfg.hub.port}"
 
 
 def resolve(args: argparse.Namespace) -> Settings:
@@ -155,6 +161,7 @@ def resolve(args: argparse.Namespace) -> Settings:
     s.hub_fixed = bool(s.hub_url)
     s.post = _str(hub, "post")
     s.token = token_from_args(args) or _str(hub, "token") or _token_file(_str(hub, "token_file"))
+    s.fingerprint = _fingerprint(args.fingerprint or _str(hub, "fingerprint"))
     mdns = _section(data, "mdns").get("interfaces")
     s.interfaces = [str(i) for i in mdns] if isinstance(mdns, list) else []
     s.printer = args.printer or _str(printer, "spec")
@@ -168,6 +175,15 @@ def resolve(args: argparse.Namespace) -> Settings:
         hub_toml = path if role == "hub" else CONFIG_DIR / "hub.toml"
         _hub_settings(s, hub_toml if hub_toml is not None and hub_toml.exists() else None)
     return s
+
+
+def _fingerprint(text: str) -> str:
+    from antrean.tls import valid_fingerprint
+
+    try:
+        return valid_fingerprint(text) if text else ""
+    except ValueError:
+        return ""  # the config check names the bad key; the key check then says "not pinned"
 
 
 def _token_file(path: str) -> str:
@@ -186,7 +202,7 @@ def _token_file(path: str) -> str:
 def plan(s: Settings) -> list[str]:
     """The check ids to run for these settings, in report order."""
     role = s.role
-    ids = ["config", "hub.discovery", "hub.health", "clock"]
+    ids = ["config", "hub.discovery", "hub.health", "hub.key", "clock"]
     if role in ("kiosk", "counter", "display", "hall") or s.token:
         ids.append("pairing")
     if role == "kiosk" or s.printer or s.test_print:
@@ -206,6 +222,7 @@ def run_checks(s: Settings, on_result: Callable[[Result], None] | None = None) -
         "config": lambda: check_config(s),
         "hub.discovery": lambda: check_discovery(s, f),
         "hub.health": lambda: check_health(s, f),
+        "hub.key": lambda: check_hub_key(s, f),
         "clock": lambda: check_clock(s, f),
         "pairing": lambda: check_pairing(s, f),
         "printer": lambda: check_printer(s),

@@ -59,6 +59,7 @@ class Settings:
     post: str = ""
     interfaces: list[str] = field(default_factory=list)
     token: str = ""
+    fingerprint: str = ""  # the hub key pinned at pairing ([hub] fingerprint)
     printer: str = ""
     paper: int = 80
     buttons: str = ""
@@ -79,6 +80,8 @@ class Findings:
     hub_url: str = ""
     health: dict[str, Any] | None = None
     hub_clock_offset_s: float | None = None
+    hub_key: str = ""  # the key the hub showed in the TLS handshake
+    key_refused: bool = False  # ... and it was not the pinned one
 
 
 def _same(text: str) -> T:
@@ -131,8 +134,11 @@ def check_discovery(s: Settings, f: Findings) -> Result:
                    f"hub address is set: {s.hub_url} (mDNS not needed)"))
     from antrean.discovery import find_hub
 
-    try:
-        peer = find_hub(s.post or None, timeout=s.mdns_timeout, interfaces=s.interfaces or None)
+    pin = s.fingerprint
+    try:  # a pinned device skips hubs that announce another key (as the device itself does)
+        peer = find_hub(s.post or None, timeout=s.mdns_timeout, interfaces=s.interfaces or None,
+                        accept=(lambda p: p.tls and pin.startswith(p.fp_hint or "-"))
+                        if pin else None)
     except Exception as exc:  # a broken network stack must not stop the other checks
         peer, error = None, str(exc)
     else:
@@ -163,10 +169,20 @@ def check_health(s: Settings, f: Findings) -> Result:
     if not f.hub_url:
         return result("hub.health", FAIL, title, ("alamat hub tidak diketahui", "hub address unknown"),
                   ("perbaiki penemuan hub di atas", "fix hub discovery above"))
+    from .doctor_trust import hub_tls_context, note_key
+
+    ctx = hub_tls_context(s)
     try:
-        r = httpx.get(f"{f.hub_url}/api/v1/health", timeout=s.http_timeout)
+        r = httpx.get(f"{f.hub_url}/api/v1/health", timeout=s.http_timeout, verify=ctx)
         body = r.json() if r.status_code == 200 else None
+        note_key(f, ctx)
     except (httpx.HTTPError, ValueError) as exc:
+        note_key(f, ctx, exc)
+        if f.key_refused:
+            return result("hub.health", FAIL, title,
+                          (f"{f.hub_url} ditolak: kunci TLS-nya bukan kunci hub yang disematkan",
+                           f"{f.hub_url} refused: its TLS key is not the pinned hub key"),
+                          ("lihat \"Kunci hub\" di bawah", "see \"Hub key\" below"))
         return result("hub.health", FAIL, title,
                   (f"{f.hub_url} tidak menjawab ({exc})", f"{f.hub_url} does not answer ({exc})"),
                   ("periksa kabel/Wi-Fi dan `systemctl status antrean-hub` di Pi hub",
@@ -241,7 +257,7 @@ def check_pairing(s: Settings, f: Findings) -> Result:
         return result("pairing", WARN, title, ("token ada, tetapi hub tidak terjangkau untuk memeriksanya",
                                            "a token is set, but the hub is not reachable to check it"),
                   ("perbaiki hub di atas lalu ulangi", "fix the hub above, then run again"))
-    accepted, detail = _token_accepted(f.hub_url, s.token, s.http_timeout)
+    accepted, detail = _token_accepted(f.hub_url, s.token, s.http_timeout, s.fingerprint)
     if accepted is None:
         return result("pairing", WARN, title, (f"tidak bisa diperiksa: {detail}",
                                            f"could not be checked: {detail}"))
@@ -253,15 +269,20 @@ def check_pairing(s: Settings, f: Findings) -> Result:
                                      f"the hub accepts the token (post '{detail}')"))
 
 
-def _token_accepted(url: str, token: str, timeout: float) -> tuple[bool | None, str]:
-    """Open the event stream with the token (read-only) and read its hello."""
+def _token_accepted(url: str, token: str, timeout: float,
+                    pin: str = "") -> tuple[bool | None, str]:
+    """Open the event stream with the token (read-only) and read its hello — over WSS only
+    to the pinned key, as the device would (the token is never shown to another hub)."""
     from websockets.exceptions import InvalidStatus, WebSocketException
     from websockets.sync.client import connect
 
+    from antrean.tls import HubTLSContext
+
     ws_url = "ws" + url.removeprefix("http") + "/api/v1/events?since=0"
+    tls = HubTLSContext(pin or None) if ws_url.startswith("wss://") else None
     try:
         with connect(ws_url, additional_headers={"Authorization": f"Bearer {token}"},
-                     open_timeout=timeout, close_timeout=1) as ws:
+                     open_timeout=timeout, close_timeout=1, ssl=tls) as ws:
             hello = json.loads(ws.recv(timeout=timeout))
     except InvalidStatus as exc:
         code = exc.response.status_code

@@ -133,16 +133,19 @@ def _pair(cfg: KioskConfig, code: str, name: str | None) -> int:
     if not name:
         print("antrean kiosk: --pair needs --name (e.g. --name kiosk-depan)", file=sys.stderr)
         return 2
+    from antrean.joinconfig import hub_lines
+
     try:
         with HubClient(cfg.hub.url or None, post=cfg.hub.post or None,
                        timeout=cfg.hub.timeout_s) as client:
             token = client.pair(code, "kiosk", name)
+            fingerprint = client.fingerprint or ""
     except HubError as exc:
         print(f"antrean kiosk: pairing failed: {exc.message} ({exc.message_en})", file=sys.stderr)
         return 1
-    print("# Kiosk terpasang. Simpan baris ini di [hub] pada /etc/antrean/kiosk.toml:",
-          file=sys.stderr)
-    print(f'token = "{token}"')
+    print("# Kiosk terpasang. Simpan baris ini di [hub] pada /etc/antrean/kiosk.toml "
+          "(token dan kunci hub) / put these lines in [hub]:", file=sys.stderr)
+    print("\n".join(hub_lines(token, fingerprint)))
     return 0
 
 

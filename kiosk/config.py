@@ -65,8 +65,16 @@ class KioskSection(_Model):
 class HubSection(_Model):
     url: str = ""  # empty: find the post's hub by mDNS
     token: str = ""
+    fingerprint: str = ""  # the hub key pinned at pairing (antrean join / --pair)
     post: str = ""  # post id to look for by mDNS (empty: the only hub on the LAN)
     timeout_s: Annotated[float, Field(gt=0, le=60)] = 5
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _fingerprint(cls, v: str) -> str:
+        from antrean.tls import valid_fingerprint
+
+        return valid_fingerprint(v) if v.strip() else ""
 
 
 class PrinterSection(_Model):

@@ -79,7 +79,8 @@ class Kiosk:
         self.printer = printer or make_printer(cfg.printer.spec, cfg.printer.paper)
         self.client = HubClient(cfg.hub.url or None, cfg.hub.token or None,
                                 post=cfg.hub.post or None, timeout=cfg.hub.timeout_s,
-                                interfaces=cfg.mdns.interfaces or None)
+                                interfaces=cfg.mdns.interfaces or None,
+                                fingerprint=cfg.hub.fingerprint or None)
         self.vm = KioskViewModel(cfg, font_family=family, clock=self.client.clock)
         self.desk = TicketDesk(self.client, self.printer, self.vm, history=cfg.staff.history,
                                printer_poll_s=printer_poll_s)

@@ -237,7 +237,9 @@ def find_hub(
     post: str | None = None,
     timeout: float = 5.0,
     interfaces: Sequence[str | int] | None = None,
+    accept: Callable[[Peer], bool] | None = None,
 ) -> Peer | None:
-    """Browse until the hub (of ``post`` if given) answers or ``timeout`` s pass."""
+    """Browse until the hub (of ``post`` if given; that ``accept`` takes) answers or
+    ``timeout`` s pass."""
     with Browser(post=post, roles=["hub"], interfaces=interfaces) as browser:
-        return browser.wait_for("hub", timeout)
+        return browser.wait_for("hub", timeout, accept=accept)

@@ -151,9 +151,10 @@ def test_join_pairs_a_device_and_prints_its_token(hub_process):
                       headers=hub_process.headers("lead")).json()["code"]
     res = run("join", "--code", code, "--role", "counter", "--name", "Loket 9",
               "--hub", hub_process.url)
-    line = res.stdout.strip().splitlines()[-1]
-    assert line.startswith('token = "')
-    token = line.split('"')[1]
+    token_line, fp_line = res.stdout.strip().splitlines()[-2:]
+    assert token_line.startswith('token = "')
+    assert fp_line == f'fingerprint = "{hub_process.fingerprint}"'
+    token = token_line.split('"')[1]
     r = httpx.post(f"{hub_process.url}{API}/counters/9/pause",
                    headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
@@ -183,3 +184,46 @@ def test_tokens_never_start_with_a_dash():
     from antrean.auth import new_token
 
     assert not any(new_token().startswith("-") for _ in range(2000))
+
+
+def test_join_writes_the_token_and_hub_key_into_the_device_config(hub_process, tmp_path):
+    import shutil
+    import tomllib
+
+    from counter.config import CounterConfig
+
+    cfg = tmp_path / "counter.toml"
+    shutil.copy(Path(__file__).parents[2] / "packaging/config/counter.toml", cfg)
+    cfg.chmod(0o640)
+    code = httpx.post(f"{hub_process.url}{API}/pair/codes",
+                      headers=hub_process.headers("lead")).json()["code"]
+    res = run("join", "--code", code, "--role", "counter", "--name", "Loket 4",
+              "--hub", hub_process.url, "--config", str(cfg))
+    assert 'token = "' not in res.stdout  # written, not printed
+    text = cfg.read_text()
+    hub = CounterConfig.model_validate(tomllib.loads(text)).hub
+    assert hub.fingerprint == hub_process.fingerprint and hub.token
+    assert "# empty: find the post's hub by mDNS" in text  # the rest of the file is kept
+    assert (cfg.stat().st_mode & 0o777) == 0o640
+    r = httpx.post(f"{hub_process.url}{API}/counters/4/pause",
+                   headers={"Authorization": f"Bearer {hub.token}"})
+    assert r.status_code == 200
+
+
+def test_join_config_edits_only_the_hub_table(tmp_path):
+    import tomllib
+
+    from antrean.joinconfig import write_hub_keys
+
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('[printer]\nspec = "fake"\n\n[screen]\nsize = "800x480"\n')
+    write_hub_keys(cfg, {"token": "abc", "fingerprint": "ef" * 32})
+    data = tomllib.loads(cfg.read_text())
+    assert data["hub"] == {"token": "abc", "fingerprint": "ef" * 32}
+    assert data["printer"] == {"spec": "fake"} and data["screen"] == {"size": "800x480"}
+    assert (cfg.stat().st_mode & 0o777) == 0o644  # the file's own mode is kept
+    write_hub_keys(cfg, {"token": "def"})  # a second pairing replaces, never duplicates
+    assert tomllib.loads(cfg.read_text())["hub"]["token"] == "def"
+    fresh = tmp_path / "new.toml"
+    write_hub_keys(fresh, {"token": "x"})
+    assert (fresh.stat().st_mode & 0o777) == 0o600  # it holds a token

@@ -175,7 +175,12 @@ BAD = [
     ("/counters/1/transfer", b'{"service": null}'),
     ("/counters/1/transfer", b'{"service": "nope"}'),
     ("/tickets/not-a-uuid/cancel", b""),
-    ("/pair", b'{"code": "123456", "role": "root", "name": "x"}'),
+    ("/pair/start", b'{"msg": "QUJDRA==", "role": "root", "name": "x"}'),
+    ("/pair/start", b'{"msg": "not base64!", "role": "kiosk", "name": "k"}'),
+    ("/pair/start", b'{"msg": "QUJDRA==", "role": "kiosk", "name": "k"}'),
+    ("/pair/start", b'{"code": "123456", "role": "kiosk", "name": "k"}'),
+    ("/pair/finish", b'{"session": "nope", "confirm": "QUJDRA=="}'),
+    ("/pair/finish", b'{"session": "nope"}'),
     ("/pair", b'{"code": "123456", "role": "kiosk", "name": "k"}'),
 ]
 
@@ -194,7 +199,7 @@ def test_bad_input_gets_a_clear_4xx(shared_hub, path, payload):
 def test_random_garbage_never_makes_a_5xx(hub_process):
     rng = random.Random(4)
     paths = ["/tickets", "/counters/1/next", "/counters/2/finish", "/counters/1/transfer",
-             "/pair", "/devices/status", "/counters/1/recall"]
+             "/pair/start", "/pair/finish", "/devices/status", "/counters/1/recall"]
     with httpx.Client() as c:
         for _ in range(150):
             payload = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 64)))

@@ -108,25 +108,17 @@ def test_client_calls_and_errors(hub_process):
 
 
 def test_pairing_with_a_one_time_code(hub_process):
+    """On a plain-HTTP loopback hub too (the one-machine demo); the rest is test_pairing.py."""
     lead = HubClient(hub_process.url, hub_process.tokens["lead"])
     code = lead.request("POST", "/pair/codes")["code"]
     assert len(code) == 6 and code.isdigit()
     dev = HubClient(hub_process.url)
     token = dev.pair(code, "counter", "Loket 7")
+    assert token and dev.fingerprint == hub_process.fingerprint  # pinned for later, on TLS
     assert dev.call_next(7) is None  # the new token works at once
     with pytest.raises(HubError) as err:  # one-time
         HubClient(hub_process.url).pair(code, "counter", "Loket 8")
-    assert err.value.status == 403
-    # five wrong tries burn every active code
-    code2 = lead.request("POST", "/pair/codes")["code"]
-    wrong = f"{(int(code2) + 1) % 1_000_000:06d}"
-    for _ in range(5):
-        with pytest.raises(HubError):
-            HubClient(hub_process.url).pair(wrong, "kiosk", "k")
-    with pytest.raises(HubError) as err:
-        HubClient(hub_process.url).pair(code2, "kiosk", "k")
-    assert err.value.code == "no_pairing_code"
-    assert token
+    assert err.value.status == 403 and err.value.code == "no_pairing_code"
     lead.close()
     dev.close()
 

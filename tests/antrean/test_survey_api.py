@@ -10,6 +10,7 @@ import uuid
 
 import httpx
 
+from antrean.client import HubClient
 from antrean.skm import ELEMENT_IDS
 
 API = "/api/v1"
@@ -114,10 +115,8 @@ def test_a_survey_device_pairs_and_may_only_send_surveys(hub_process):
     served = _serve(hub)
     code = httpx.post(f"{hub.url}{API}/pair/codes", headers=hub.headers("lead"),
                       json={"roles": ["survey"]}).json()["code"]
-    r = httpx.post(f"{hub.url}{API}/pair", json={"code": code, "role": "survey",
-                                                "name": "HP relawan 1"})
-    assert r.status_code == 201 and r.json()["role"] == "survey"
-    h = {"Authorization": f"Bearer {r.json()['token']}"}
+    with HubClient(hub.url) as phone:  # pairing is SPAKE2 (antrean.pairing), not a plain POST
+        h = {"Authorization": f"Bearer {phone.pair(code, 'survey', 'HP relawan 1')}"}
     ok = httpx.post(f"{hub.url}{API}/survey", headers=h, json={
         "ticket": served["number"], "answers": GOOD, "request_id": str(uuid.uuid4())})
     assert ok.status_code == 201

@@ -67,9 +67,10 @@ def test_pairing_trades_the_code_for_a_working_token(shared_hub, capsys) -> None
     assert main(["--hub", shared_hub.url, "--pair", "000000", "--name", "kiosk-uji"]) == 1
     assert "pairing failed" in capsys.readouterr().err
     assert main(["--hub", shared_hub.url, "--pair", code, "--name", "kiosk-uji"]) == 0
-    line = capsys.readouterr().out.strip()
-    assert line.startswith('token = "')
-    token = line.split('"')[1]
+    token_line, fp_line = capsys.readouterr().out.strip().splitlines()
+    assert token_line.startswith('token = "')
+    assert fp_line == f'fingerprint = "{shared_hub.fingerprint}"'  # the hub key to pin
+    token = token_line.split('"')[1]
     r = httpx.post(f"{shared_hub.url}/api/v1/devices/status",
                    headers={"Authorization": f"Bearer {token}"},
                    json={"component": "printer", "ok": True, "status": "ok"})

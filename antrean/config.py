@@ -7,6 +7,7 @@ program with a message naming ``section.key`` (pydantic's ``extra="forbid"``).
 from __future__ import annotations
 
 import tomllib
+from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -63,6 +64,22 @@ class PostInfo(_Model):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     name_en: str = ""
     timezone: str = "Asia/Jakarta"
+    #: The post's day closes at local midnight, or earlier at this "HH:MM": tickets still
+    #: waiting or called are then cancelled by the hub (reason ``day_closed``).
+    day_ends: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = None
+
+    @field_validator("day_ends")
+    @classmethod
+    def _not_midnight(cls, v: str | None) -> str | None:
+        if v == "00:00":
+            raise ValueError("00:00 would close the day as it opens; leave day_ends out for "
+                             "midnight")
+        return v
+
+    @property
+    def day_end_time(self) -> time | None:
+        """``day_ends`` as a time of day (None: the day ends at midnight)."""
+        return time.fromisoformat(self.day_ends) if self.day_ends else None
 
     @field_validator("timezone")
     @classmethod

@@ -1,7 +1,8 @@
 """A day's wait-time log, derived from the event log (never from edited rows).
 
 One row per ticket issued that day (post-local), with the columns of DESIGN.md "The
-wait-time log": wait_s = first call − issue; service_s = finish − first call.
+wait-time log": wait_s = first call − issue; service_s = finish − first call. A ticket the
+hub cancelled when the post's day closed has the outcome ``day_closed`` (antrean/days.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
 
+from .days import DAY_CLOSED
 from .storage import Storage
 
 __all__ = ["LogRow", "COLUMNS", "day_rows", "apply_change", "apply_wire", "row_from_issue",
@@ -45,17 +47,21 @@ class LogRow:
         """Compute the derived durations once the row's events are all applied."""
         c, f = self.called_at, self.finished_at
         self.wait_s = None if c is None else max(0, round((c - self.issued_at).total_seconds()))
-        self.service_s = (None if c is None or f is None or self.outcome == "cancelled"
+        self.service_s = (None if c is None or f is None or self.outcome in _NOT_SERVED
                           else max(0, round((f - c).total_seconds())))
         return self
 
+
+_NOT_SERVED = ("cancelled", DAY_CLOSED)
 
 # Issue facts come from the tickets table (no JSON to parse); the changes from the log,
 # with the few JSON fields needed extracted by SQLite itself. Events of a day come in seq
 # order from the day index; a ticket's events after midnight are fetched separately.
 _TICKETS = ("SELECT id, number, service, priority, issued_at, kiosk FROM tickets "
             "WHERE day = ? ORDER BY rowid")
-_CHANGES = ("SELECT type, at, ticket_id, counter, json_extract(data, '$.outcome'), "
+# A cancellation's "outcome" is its reason (day_closed when the hub closed the day).
+_CHANGES = ("SELECT type, at, ticket_id, counter, "
+            "coalesce(json_extract(data, '$.outcome'), json_extract(data, '$.reason')), "
             "json_extract(data, '$.rating') FROM events WHERE {where} "
             "AND ticket_id IS NOT NULL AND type != 'ticket.issued' ORDER BY seq")
 _SAME_DAY = _CHANGES.format(where="day = ?")
@@ -88,7 +94,8 @@ def apply_change(r: LogRow, etype: str, at: Time, counter: int | None, outcome: 
         r.transfers += 1
         r.finished_at, r.outcome = None, None
     elif etype == "ticket.cancelled":
-        r.finished_at, r.outcome = _dt(at), "cancelled"
+        r.finished_at = _dt(at)
+        r.outcome = DAY_CLOSED if outcome == DAY_CLOSED else "cancelled"
     elif etype == "ticket.corrected":
         r.original_outcome = r.original_outcome or r.outcome
         r.outcome = outcome
@@ -120,7 +127,9 @@ def apply_wire(rows: dict[str, LogRow], wire: dict[str, Any]) -> LogRow | None:
     r = rows.get(t["id"])
     if r is not None:
         d = wire.get("data") or {}
-        apply_change(r, etype, wire["at"], wire.get("counter"), d.get("outcome"), d.get("rating"))
+        # a cancellation's "outcome" is its reason (day_closed when the hub closed the day)
+        apply_change(r, etype, wire["at"], wire.get("counter"), d.get("outcome") or d.get("reason"),
+                     d.get("rating"))
     return r
 
 

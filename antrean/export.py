@@ -140,6 +140,7 @@ def _indicator_rows(st: dict[str, Any]) -> list[tuple[str, Any]]:
         ("Warga terlayani / Served", st["served"]),
         ("Tidak hadir / No-show", st["no_show"]),
         ("Dibatalkan / Cancelled", st["cancelled"]),
+        ("Ditutup akhir hari / Closed at day end", st["day_closed"]),
         ("Waktu tunggu rata-rata (menit) / Avg wait (min)", m(st["wait"]["avg_s"])),
         ("Median waktu tunggu (menit) / Median wait", m(st["wait"]["median_s"])),
         ("P90 waktu tunggu (menit) / P90 wait", m(st["wait"]["p90_s"])),

@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from . import __version__
 from .auth import Device
@@ -23,6 +25,7 @@ from .clock import Clock, SystemClock
 from .config import PostConfig
 from .datalock import DataLock
 from .daylog import LiveDay
+from .days import PostCalendar, closing_events
 from .devices import DeviceRegistry
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
@@ -45,6 +48,7 @@ class Hub:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.tz = config.tz
+        self.calendar = PostCalendar(config.tz, config.post.day_end_time)
         # One hub per data folder, held until close(); taken before the database is opened,
         # so a second hub never migrates nor reads a database the first one is writing.
         self._lock = DataLock(data_dir).acquire()
@@ -54,6 +58,8 @@ class Hub:
             self._lock.release()
             raise
         self.state = QueueState(config)
+        self.day = ""  # the post day the queue in memory holds
+        self.closed_through = self.storage.last_closed_day()  # days up to it are closed
         self.last_seq = 0
         self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self.devices = DeviceRegistry(self.storage, self.now)
@@ -62,17 +68,71 @@ class Hub:
         self.live_day: LiveDay | None = None  # today's log rows, kept by the stats routes
         self.complaint_requests: dict[str, dict[str, Any]] | None = None  # see lead.py
         self.reload()
+        self.roll()
 
     # ----- lifecycle -------------------------------------------------------------------
     def reload(self) -> None:
         """Rebuild the in-memory queue from today's events in the log."""
         state = QueueState(self.config)
-        today = state.day_of(self.clock.now())
+        today = self.calendar.day_of(self.now())
         for e in self.storage.load_events(day=today):
             state.apply(e)
-        self.state = state
+        self.state, self.day = state, today
         self.last_seq = self.storage.last_seq()
         log.info("queue loaded: %d tickets today, last seq %d", len(state.tickets), self.last_seq)
+
+    def roll(self) -> None:
+        """Close every post day that has ended, and start a new day once the date turned.
+
+        Called at start, by a timer on the server's loop at each day's end, and before
+        every request (so no request ever sees yesterday's queue as live). Cheap when there
+        is nothing to do. A close that cannot be written is retried on the next call.
+        """
+        now = self.now()
+        through = self.calendar.closed_through(now)
+        if self.closed_through is None or through > self.closed_through:
+            try:
+                self._close_days(through)
+            except HubUnavailable:
+                log.warning("closing the day failed; retrying later")
+        if self.calendar.day_of(now) != self.day:
+            self.reload()
+
+    def seconds_to_roll(self, cap: float = 5.0) -> float:
+        """How long the day timer may sleep: until the next closing or midnight, at most
+        ``cap`` (so a clock that jumps is noticed soon)."""
+        now = self.now()
+        nxt = self.calendar.next_turn(self.day, now)
+        return max(0.05, min(cap, (nxt - now).total_seconds()))
+
+    def _close_days(self, through: str) -> None:
+        """Cancel what is still live on every unclosed day up to ``through``.
+
+        The days after the last closed one are replayed from the log (at start, memory
+        holds only today; and a close that failed to write is found again this way).
+        """
+        span = QueueState(self.config)
+        for e in self.storage.load_events(after_day=self.closed_through):
+            span.apply(e)
+        last = self.storage.last_event_at()
+
+        def at_of(day: str) -> datetime:
+            nonlocal last
+            at = self.calendar.closes_at(day)
+            last = at if last is None or at > last else last  # the log never runs backwards
+            return last
+
+        pairs = closing_events(span.tickets.values(), through, at_of)
+        if pairs:
+            events = [e for _, e in pairs]
+            for e in events:
+                span.apply(e)
+                self.state.apply(e)
+            self._commit(events, days=[d for d, _ in pairs], tickets=span.tickets)
+            closed = sum(1 for e in events if e.type is EventType.TICKET_CANCELLED)
+            log.info("post day closed through %s: %d ticket(s) still open were cancelled",
+                     through, closed)
+        self.closed_through = through
 
     def close(self) -> None:
         for q in list(self._subscribers):
@@ -126,9 +186,16 @@ class Hub:
             "updated_at": self.local(c.updated_at),
         }
 
+    def day_json(self, now: datetime | None = None) -> dict[str, Any]:
+        """The post day the queue holds: its date, when it closes, whether it has."""
+        now = now or self.now()
+        return {"date": self.day, "closes_at": self.local(self.calendar.closes_at(self.day)),
+                "closed": self.calendar.is_closed(self.day, now)}
+
     def services_json(self) -> list[dict[str, Any]]:
         now = self.now()
         day = self.state.day_of(now)
+        closed = self.calendar.is_closed(day, now)  # after [post] day_ends: nothing opens
         out = []
         for s in self.config.services:
             live = self.state.services[s.id]
@@ -139,7 +206,7 @@ class Hub:
                 "name_en": s.name_en,
                 "description": s.description,
                 "description_en": s.description_en,
-                "open": live.open,
+                "open": live.open and not closed,
                 "waiting": self.state.waiting_count(s.id),
                 "quota": s.quota,
                 "issued": self.state.issued.get((day, s.id), 0),
@@ -149,6 +216,7 @@ class Hub:
 
     def queue_json(self) -> dict[str, Any]:
         now = self.now()
+        closed = self.calendar.is_closed(self.day, now)
         services = []
         for s in self.config.services:
             waiting = [self.state.tickets[i] for i in self.state.waiting.get(s.id, {})]
@@ -157,37 +225,45 @@ class Hub:
                 "id": s.id,
                 "letter": s.letter,
                 "name": s.name,
-                "open": self.state.services[s.id].open,
+                "open": self.state.services[s.id].open and not closed,
                 "waiting": len(waiting),
                 "priority_waiting": sum(1 for t in waiting if t.is_priority),
-                "oldest_wait_s": int((now - oldest).total_seconds()) if oldest else None,
+                "oldest_wait_s": max(0, int((now - oldest).total_seconds())) if oldest else None,
                 "open_counters": self.state.open_counters(s.id),
             })
         counters = [self.counter_json(c, now) for _, c in sorted(self.state.counters.items())]
         alerts = [{"service": sid, "oldest_wait_s": next(
             (s["oldest_wait_s"] for s in services if s["id"] == sid), None), "limit_s": limit}
             for sid, limit in self.alerts.items()]
-        return {"at": self.local(now), "last_seq": self.last_seq, "services": services,
-                "counters": counters, "alerts": alerts}
+        return {"at": self.local(now), "last_seq": self.last_seq, "day": self.day_json(now),
+                "services": services, "counters": counters, "alerts": alerts}
 
     def health_json(self) -> dict[str, Any]:
+        now = self.now()
         return {"status": "ok", "post": {"id": self.config.post.id, "name": self.config.post.name},
-                "api": 1, "version": __version__, "time": self.local(self.now()),
-                "tz": self.config.post.timezone}
+                "api": 1, "version": __version__, "time": self.local(now),
+                "tz": self.config.post.timezone, "day": self.day_json(now)}
 
     # ----- committing and broadcasting ---------------------------------------------------
     def commit_events(self, events: Sequence[Event]) -> list[dict[str, Any]]:
         """Persist and broadcast events that change no queue state (alerts, complaints…)."""
         return self._commit(events)
 
-    def _commit(self, events: Sequence[Event]) -> list[dict[str, Any]]:
-        """Persist already-applied events; on failure rebuild memory and refuse."""
+    def _commit(self, events: Sequence[Event], days: Sequence[str] | None = None,
+                tickets: Mapping[str, Ticket] | None = None) -> list[dict[str, Any]]:
+        """Persist already-applied events; on failure rebuild memory and refuse.
+
+        ``days`` (default: each event's own date) and ``tickets`` (default: the live queue)
+        are given by the day's closing, whose events belong to a day already over.
+        """
         now = self.now()
+        tickets = self.state.tickets if tickets is None else tickets
         snaps = []
         for e in events:
-            t = self.state.tickets.get(e.ticket_id) if e.ticket_id else None
+            t = tickets.get(e.ticket_id) if e.ticket_id else None
             snaps.append(self.ticket_json(t, now) if t else None)
-        days = [self.state.day_of(e.at) for e in events]
+        if days is None:
+            days = [self.calendar.day_of(e.at) for e in events]
         try:
             seqs = []
             if events:
@@ -244,9 +320,13 @@ class Hub:
             return self.ticket_json(self.state.tickets[known], now), False
         st = self.state
         st.check_issue(service, priority)
+        day = st.day_of(now)
+        if self.calendar.is_closed(day, now):
+            raise QueueError(409, "day_closed",
+                             "Pos sudah tutup untuk hari ini. Silakan datang lagi besok.",
+                             "The post has closed for today. Please come back tomorrow.")
         st.check_quota(service, now)
         ticket_id = str(uuid.uuid4())
-        day = st.day_of(now)
         letter = st.services[service].letter
         wire: dict[str, Any] = {}
         try:
@@ -262,6 +342,18 @@ class Hub:
                         "ticket": snap, "counter": None, "data": evs[0].data}
         except QueueError:
             raise
+        except IntegrityError as exc:
+            earlier = self.storage.request_day(request_id)
+            if earlier is not None and earlier != day:
+                raise QueueError(
+                    409, "request_from_earlier_day",
+                    f"Permintaan ini sudah dipakai pada {earlier}; nomor hari itu sudah "
+                    "ditutup. Silakan ambil nomor baru.",
+                    f"This request was already used on {earlier}; that day's numbers are "
+                    "closed. Please take a new ticket.") from exc
+            log.exception("ticket insert failed; reloading the queue from disk")
+            self.reload()
+            raise HubUnavailable(str(exc)) from exc
         except Exception as exc:
             log.exception("ticket insert failed; reloading the queue from disk")
             self.reload()

@@ -55,6 +55,7 @@ class EventType(StrEnum):
     QUEUE_ALERT = "queue.alert"
     COMPLAINT_FILED = "complaint.filed"
     SURVEY_SUBMITTED = "survey.submitted"
+    DAY_CLOSED = "day.closed"  # the hub closed a post day (see antrean/days.py)
 
 
 _NUMBER_RE = re.compile(r"^([A-Z])(\d{3,})$")

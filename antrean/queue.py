@@ -348,10 +348,19 @@ class QueueState:
 
     # ----- the one mutator -------------------------------------------------------------
     def apply(self, e: Event) -> None:
-        """Apply one event (live or replayed from the log)."""
+        """Apply one event (live or replayed from the log).
+
+        An event about a ticket this state does not hold is skipped: the hub replays only
+        today's events, and the log may hold one for a ticket of an earlier day (a day's
+        closing, or a ticket finished after midnight by a hub older than day closing).
+        """
         handler = _HANDLERS.get(e.type)
-        if handler is not None:
-            handler(self, e)
+        if handler is None:
+            return
+        if (e.ticket_id is not None and e.type is not EventType.TICKET_ISSUED
+                and e.ticket_id not in self.tickets):
+            return
+        handler(self, e)
 
     def _on_issued(self, e: Event) -> None:
         d = e.data
@@ -402,7 +411,9 @@ class QueueState:
         t.finished_at = e.at
         self._release(t, e.at)
         if outcome == "served" and t.last_called_at is not None:
-            self.service_times[t.service].append((e.at - t.last_called_at).total_seconds())
+            # never negative, even replaying a log written while the clock ran backwards
+            self.service_times[t.service].append(max(0.0, (e.at - t.last_called_at)
+                                                     .total_seconds()))
 
     def _on_transferred(self, e: Event) -> None:
         t = self.tickets[e.ticket_id or ""]
@@ -415,6 +426,7 @@ class QueueState:
     def _on_cancelled(self, e: Event) -> None:
         t = self.tickets[e.ticket_id or ""]
         self.waiting.get(t.service, {}).pop(t.id, None)
+        self._release(t, e.at)  # a called ticket closed with the day frees its counter
         t.state = TicketState.CANCELLED
         t.outcome = "cancelled"
         t.finished_at = e.at

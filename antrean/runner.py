@@ -86,6 +86,17 @@ async def _device_loop(hub: Hub) -> None:
             log.exception("device check failed")
 
 
+async def _day_loop(hub: Hub) -> None:
+    """Close the post's day on time: sleep until its end (or a few seconds, to notice a
+    clock that jumped), then roll. Requests roll too; this covers a quiet hall."""
+    while True:
+        await asyncio.sleep(hub.seconds_to_roll())
+        try:
+            hub.roll()
+        except Exception:
+            log.exception("closing the day failed")
+
+
 def _start_advertising(config: PostConfig, host: str, port: int, txt: dict[str, str],
                        box: dict[str, Any]) -> None:
     adv = _advertiser(config, host, port, txt)
@@ -126,6 +137,7 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
                                                      txt, adv_box)) if advertise else None
         alerts = asyncio.create_task(_alert_loop(hub))
         devices = asyncio.create_task(_device_loop(hub))
+        days = asyncio.create_task(_day_loop(hub))
         notifier = (asyncio.create_task(_systemd_notify(lambda: server.started))
                     if notify_systemd else None)
         try:
@@ -133,6 +145,7 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
         finally:
             alerts.cancel()
             devices.cancel()
+            days.cancel()
             if notifier is not None:
                 notifier.cancel()
                 from .sdnotify import stopping

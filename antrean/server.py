@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketDisconnect
 
 from . import __version__
@@ -113,6 +114,13 @@ def require(*roles: str) -> Callable[..., Awaitable[Device]]:
 
 def _hub(request: Request) -> Hub:
     return request.app.state.hub  # type: ignore[no-any-return]
+
+
+async def roll_day(conn: HTTPConnection) -> None:
+    """Before every request (and event stream): close the post day if it has ended (the
+    timer may not have run yet), so no answer ever shows yesterday's queue as live."""
+    hub: Hub = conn.app.state.hub
+    hub.roll()
 
 
 def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in one place
@@ -341,11 +349,13 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.hub = hub
     app.state.identity = ensure_identity(hub.storage.data_dir)
     app.state.tls = False  # the runner says when it serves HTTPS
-    app.include_router(build_router(), prefix="/api/v1")
-    app.include_router(build_pair_router(), prefix="/api/v1")
-    app.include_router(build_lead_router(require), prefix="/api/v1")
-    app.include_router(build_survey_router(require), prefix="/api/v1")
-    app.include_router(build_devices_router(require), prefix="/api/v1")
+    # Every API route first closes the post's day if it has ended (see roll_day).
+    rolled = [Depends(roll_day)]
+    app.include_router(build_router(), prefix="/api/v1", dependencies=rolled)
+    app.include_router(build_pair_router(), prefix="/api/v1", dependencies=rolled)
+    app.include_router(build_lead_router(require), prefix="/api/v1", dependencies=rolled)
+    app.include_router(build_survey_router(require), prefix="/api/v1", dependencies=rolled)
+    app.include_router(build_devices_router(require), prefix="/api/v1", dependencies=rolled)
     try:
         from .dashboard import router as dashboard_router
     except ImportError:  # pragma: no cover - the dashboard ships with the package

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from .config import PostConfig
 from .daylog import LogRow, day_rows
+from .days import DAY_CLOSED
 from .storage import Storage
 
 __all__ = ["OUTCOMES", "ServiceRef", "Tally", "day_figures", "day_stats", "outcome_of",
@@ -37,7 +38,10 @@ def wait_summary(waits: Sequence[float]) -> dict[str, Any]:
 
 
 def outcome_of(row: LogRow) -> str:
-    """The outcome a row counts under: served, no_show, cancelled, or open."""
+    """The outcome a row counts under: served, no_show, cancelled, or open. A ticket the hub
+    cancelled when the post's day closed (``day_closed``) counts as cancelled."""
+    if row.outcome == DAY_CLOSED:
+        return "cancelled"
     return row.outcome if row.outcome in OUTCOMES else "open"  # type: ignore[return-value]
 
 
@@ -184,6 +188,8 @@ def stats_from_rows(rows: Sequence[LogRow], config: PostConfig, day: str) -> dic
         "date": day,
         "post": {"id": config.post.id, "name": config.post.name},
         **day_figures(tally_rows(rows), config.services),
+        # of the cancelled: those still open when the day closed (the post's own figure)
+        "day_closed": sum(1 for r in rows if r.outcome == DAY_CLOSED),
         "counters": [{"number": n, **v} for n, v in sorted(counters.items())],
         "hours": [{"hour": h, "issued": len(rs), "wait": _waits(rs),
                    "wait_priority": _waits(rs, True), "wait_regular": _waits(rs, False)}

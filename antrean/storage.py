@@ -195,13 +195,36 @@ class Storage:
         with self.engine.connect() as c:
             return int(c.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
 
+    def last_event_at(self) -> datetime | None:
+        """The latest time in the log's last events (None for an empty log)."""
+        q = select(events.c.at).order_by(events.c.seq.desc()).limit(100)
+        with self.engine.connect() as c:
+            times = [datetime.fromisoformat(r[0]) for r in c.execute(q)]
+        return max(times, default=None)
+
+    def last_closed_day(self) -> str | None:
+        """The latest post day the hub closed (its ``day.closed`` event), if any."""
+        q = (select(events.c.day).where(events.c.type == EventType.DAY_CLOSED.value)
+             .order_by(events.c.seq.desc()).limit(1))
+        with self.engine.connect() as c:
+            return c.execute(q).scalar_one_or_none()
+
+    def request_day(self, request_id: str) -> str | None:
+        """The day of the ticket issued for ``request_id``, if there is one."""
+        q = select(tickets.c.day).where(tickets.c.request_id == request_id)
+        with self.engine.connect() as c:
+            return c.execute(q).scalar_one_or_none()
+
     def load_events(
-        self, *, day: str | None = None, since: int | None = None, limit: int | None = None
+        self, *, day: str | None = None, after_day: str | None = None, since: int | None = None,
+        limit: int | None = None,
     ) -> list[Event]:
         q = select(events.c.seq, events.c.type, events.c.at, events.c.ticket_id,
                    events.c.counter, events.c.data).order_by(events.c.seq)
         if day is not None:
             q = q.where(events.c.day == day)
+        if after_day is not None:
+            q = q.where(events.c.day > after_day)
         if since is not None:
             q = q.where(events.c.seq > since)
         if limit is not None:

@@ -6,6 +6,7 @@ hub's database, before (or while) the hub runs.
 
 from __future__ import annotations
 
+import glob
 import os
 import signal
 import socket
@@ -41,17 +42,35 @@ def write_post_config(path: Path, *, timezone: str | None = None,
     return path
 
 
+def faketime_env(spec: str) -> dict[str, str]:
+    """Environment that runs a process under libfaketime (apt package ``faketime``).
+
+    The library is preloaded straight into the hub rather than through the ``faketime``
+    wrapper, which would stand between us and the hub: a signal sent to the wrapper does
+    not reach the hub, and ``kill -9`` would leave the hub running.
+    """
+    libs = sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))  # the hub has threads
+    if not libs:
+        raise RuntimeError("libfaketime is missing: scripts/setup.sh installs the faketime package")
+    return {"LD_PRELOAD": libs[0], "FAKETIME": spec}
+
+
 class PortTaken(RuntimeError):
     pass
 
 
 class HubProcess:
     def __init__(self, data_dir: Path, *, config: Path | None = None, mdns: bool = False,
-                 port: int | None = None, tls: str | None = None) -> None:
+                 port: int | None = None, tls: str | None = None,
+                 faketime: str | None = None, env: dict[str, str] | None = None) -> None:
+        """``faketime``: run the hub under libfaketime with this spec (e.g. ``"+3600s"``;
+        a relative offset keeps its clock continuous across restarts)."""
         self.data_dir = Path(data_dir)
         self.tls = tls  # --tls on|off|auto (None: the config's, auto: plain on loopback)
         self.config = config
         self.mdns = mdns
+        self.faketime = faketime
+        self.env = env or {}
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.tokens: dict[str, str] = {}
@@ -116,7 +135,9 @@ class HubProcess:
             cmd.append("--no-mdns")
         if self.tls:
             cmd += ["--tls", self.tls]
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
+        if self.faketime is not None:
+            env.update(faketime_env(self.faketime))
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
         from antrean.tls import HubTLSContext

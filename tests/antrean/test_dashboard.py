@@ -171,7 +171,7 @@ def test_every_label_comes_from_the_dictionary_in_both_languages():
     used = set(re.findall(r'data-i18n="(\w+)"', html)) | set(re.findall(r"\bt\('(\w+)'", js))
     # keys built from a value: counter states, the four faces, ticket outcomes
     families = {"st_": ["idle", "serving", "paused"], "sat_": ["4", "3", "2", "1"],
-                "outcome_": ["served", "no_show", "cancelled"]}
+                "outcome_": ["served", "no_show", "cancelled", "day_closed"]}
     assert {u for u in used if u.endswith("_")} == set(families)
     used = {u for u in used if not u.endswith("_")}
     used |= {p + v for p, vs in families.items() for v in vs}

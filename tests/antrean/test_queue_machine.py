@@ -3,7 +3,8 @@
 Every command's returned events must be exactly the events it applied (so the hub's log
 never misses one); refused commands must be legitimately refused and change nothing.
 Invariants are checked after every step; at teardown the whole log is replayed into a
-fresh QueueState, which must equal the live one.
+fresh QueueState, which must equal the live one. When the clock passes the post's midnight
+the day is closed as the hub closes it (antrean/days.py): nothing of it stays live.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from antrean.clock import FixedClock
 from antrean.config import PostConfig
+from antrean.days import DAY_CLOSED, PostCalendar, closing_events
 from antrean.model import FINAL_STATES, CounterState, Event, EventType, Ticket, TicketState
 from antrean.priority import rank_key
 from antrean.queue import QueueError, QueueState
@@ -79,6 +81,8 @@ class QueueMachine(RuleBasedStateMachine):
         self.model_issued: dict[tuple[str, str], int] = {}
         self.passed_over = 0
         self.model_streak = 0  # the hub-wide streak as the priority module docstring defines it
+        self.calendar = PostCalendar(self.cfg.tz)
+        self.closed_through = self.calendar.closed_through(START)
 
     # ----- plumbing ------------------------------------------------------------------
     @property
@@ -334,6 +338,36 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(seconds=st.integers(0, 40 * 60))
     def advance(self, seconds: int) -> None:
         self.clock.advance(seconds)
+        self._close_days()
+
+    @rule(after=st.integers(0, 90))
+    def past_midnight(self, after: int) -> None:
+        """Straight to just past the post's next midnight, with the hall still busy."""
+        day = self.calendar.day_of(self.now)
+        self.clock.set(self.calendar.closes_at(day) + timedelta(seconds=after))
+        self._close_days()
+
+    def _close_days(self) -> None:
+        """What the hub's day timer does once the post's day is over."""
+        through = self.calendar.closed_through(self.now)
+        if through <= self.closed_through:
+            return
+        live = {t.id for t in self.st.tickets.values() if t.day <= through
+                and t.state in (TicketState.WAITING, TicketState.CALLED)}
+        holders = {c.ticket_id: n for n, c in self.st.counters.items() if c.ticket_id in live}
+        pairs = closing_events(self.st.tickets.values(), through, self.calendar.closes_at)
+        for _, e in pairs:
+            self.st.apply(e)
+        self.log.extend(e for _, e in pairs)
+        self.closed_through = through
+        cancelled = [e for _, e in pairs if e.type is EventType.TICKET_CANCELLED]
+        assert {e.ticket_id for e in cancelled} == live
+        assert all(e.data["reason"] == DAY_CLOSED and e.at <= self.now for e in cancelled)
+        for tid in live:
+            assert self.st.tickets[tid].state is TicketState.CANCELLED
+        for tid, n in holders.items():
+            assert self.st.counters[n].ticket_id is None, f"counter {n} still holds {tid}"
+            assert self.st.counters[n].state is CounterState.IDLE
 
     # ----- invariants ----------------------------------------------------------------
     @invariant()
@@ -405,6 +439,12 @@ class QueueMachine(RuleBasedStateMachine):
             if t.state is not TicketState.WAITING:
                 assert self.st.position(t, self.now) is None
                 assert self.st.estimated_wait_s(t, self.now) is None
+
+    @invariant()
+    def nothing_live_from_a_closed_day(self) -> None:
+        for t in self.st.tickets.values():
+            if t.day <= self.closed_through:
+                assert t.state not in (TicketState.WAITING, TicketState.CALLED), t.number
 
     @invariant()
     def streak_bounded(self) -> None:

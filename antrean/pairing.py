@@ -392,7 +392,7 @@ def pair_client(client: Any, code: str, role: str, name: str) -> tuple[str, str,
     from .client import HubError, HubUnreachable
 
     try:
-        DeviceExchange(code, role, name)
+        normalise_code(code)
     except ValueError as exc:
         raise HubError(0, "invalid_code", f"Kode pemasangan harus {CODE_DIGITS} angka.",
                        str(exc)) from exc

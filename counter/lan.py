@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from antrean.discovery import Advertiser, Browser
+from antrean.tls import FP_HINT_CHARS
 
 __all__ = ["LanLink"]
 
@@ -30,25 +31,36 @@ class _Worker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self._hub = ""  # the first digits of the pinned hub key, "" when not pinned
         self.browser: Browser | None = None
         self.advertiser: Advertiser | None = None
 
     @Slot(object)
     def start(self, p: dict[str, Any]) -> None:
+        self._hub = p.get("hub") or ""
         try:
             self.browser = Browser(post=p["post"], roles=["counter"],
                                    interfaces=p["interfaces"])
-            self.browser.on_change(self.peers_changed.emit)
+            self.browser.on_change(lambda peers: self.peers_changed.emit(self._ours(peers)))
             self.browser.start()
             if p["advertise"]:
                 self.advertiser = Advertiser("counter", p["post"], p["name"], NO_PORT,
-                                             interfaces=p["interfaces"], address=p["address"])
+                                             interfaces=p["interfaces"], address=p["address"],
+                                             extra={"hub": self._hub} if self._hub else None)
                 self.advertiser.start()
                 self.advertised.emit(self.advertiser.instance)
         except Exception:  # noqa: BLE001 - without mDNS the counter still works
             log.exception("mDNS could not start; other counters will not be seen")
         if self.browser is not None:
-            self.peers_changed.emit(self.browser.peers())
+            self.peers_changed.emit(self._ours(self.browser.peers()))
+
+    def _ours(self, peers: list[Any]) -> list[Any]:
+        """A counter paired with a hub (a pinned key) counts only the counters that announce
+        the same hub key (``hub=``): an advert for the post from anywhere else cannot take
+        its number away."""
+        if not self._hub:
+            return peers
+        return [p for p in peers if p.properties.get("hub") == self._hub]
 
     @Slot(object)
     def update(self, txt: dict[str, Any]) -> None:
@@ -89,14 +101,16 @@ class LanLink(QObject):
         self._closed = False
 
     def start(self, *, post: str, name: str, interfaces: Sequence[str | int] | None,
-              address: str | None, advertise: bool) -> None:
-        """Browse for the post's counters and (if ``advertise``) announce this one."""
+              address: str | None, advertise: bool, hub_key: str | None = None) -> None:
+        """Browse for the post's counters and (if ``advertise``) announce this one;
+        ``hub_key``: the pinned hub key (peers paired with another hub are not counted)."""
         if self.started:
             return
         self.started = True
         self._start.emit({"post": post, "name": name, "advertise": advertise,
                           "interfaces": list(interfaces) if interfaces is not None else None,
-                          "address": address})
+                          "address": address,
+                          "hub": hub_key[:FP_HINT_CHARS] if hub_key else ""})
 
     def announce(self, number: int | None, since_ms: int | None) -> None:
         """Announce (or with ``None``, withdraw) this counter's number."""

@@ -300,7 +300,7 @@ class CounterViewModel(QObject):
         self._lan.advertised.connect(self._on_advertised)
         self._lan.start(post=self._post_id or "", name=o.name,
                         interfaces=ifaces if isinstance(ifaces, list) else None,
-                        address=None, advertise=True)
+                        address=None, advertise=True, hub_key=o.fingerprint)
         d.phase = "checking"
         self._claim_timer.start()
 

@@ -168,3 +168,20 @@ def test_a_counter_that_finds_its_hub_by_mdns_holds_one_zeroconf(tmp_path):
         proc.terminate()
         assert proc.wait(timeout=15) == 0
         hub.kill()
+
+
+def test_a_paired_counter_counts_only_the_counters_of_its_own_hub():
+    """A counter that pinned its hub's key announces it (``hub=``) and ignores counter
+    adverts that do not carry it: a rogue advert cannot take its number."""
+    from antrean.discovery import Peer
+    from counter.lan import _Worker
+
+    def peer(name: str, n: int, **txt: str) -> Peer:
+        return Peer("counter", TEST_POST, name, name, ("127.0.0.1",), 0, counter=n,
+                    properties=dict(txt))
+
+    ours, rogue, bare = peer("a", 1, hub="ab" * 8), peer("b", 2, hub="cd" * 8), peer("c", 3)
+    worker = _Worker()
+    assert worker._ours([ours, rogue, bare]) == [ours, rogue, bare]  # not pinned: all count
+    worker._hub = "ab" * 8
+    assert worker._ours([ours, rogue, bare]) == [ours]

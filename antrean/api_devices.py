@@ -8,10 +8,11 @@ See antrean/devices.py for what revocation does while the hub runs.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 
 from .auth import Device
 from .hub import Hub
+from .params import CounterNo, DeviceIdPath
 from .queue import QueueError
 
 __all__ = ["build_devices_router"]
@@ -38,7 +39,7 @@ def build_devices_router(require: Any) -> APIRouter:
         return [device_json(hub, d) for d in hub.devices.listing()]
 
     @r.post("/devices/{device_id}/revoke")
-    async def revoke(device_id: Annotated[int, Path(ge=1, le=2**31)], request: Request,
+    async def revoke(device_id: DeviceIdPath, request: Request,
                      dev: Annotated[Device, lead]) -> dict[str, Any]:
         """Refuse this device's token from now on (idempotent); its event streams close
         and the counter number it held is free again."""
@@ -56,7 +57,7 @@ def build_devices_router(require: Any) -> APIRouter:
         return device_json(hub, found)
 
     @r.post("/counters/{n}/release")
-    async def release(n: Annotated[int, Path(ge=1, le=99)], request: Request,
+    async def release(n: CounterNo, request: Request,
                       _dev: Annotated[Device, lead]) -> dict[str, Any]:
         """Free counter number ``n`` so another counter device can take it."""
         held_by = _hub(request).devices.release_counter(n)

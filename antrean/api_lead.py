@@ -3,11 +3,10 @@
 # No "from __future__ import annotations": FastAPI must see the Depends() built in
 # build_lead_router (a closure) when it reads the route signatures.
 
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,12 +14,12 @@ from .auth import Device
 from .daylog import LiveDay
 from .hub import Hub
 from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
+from .params import DayQuery as Day
 from .stats import day_stats, stats_from_rows
 from .survey import day_answers, skm_stats
 
 __all__ = ["build_lead_router"]
 
-Day = Annotated[date | None, Query(alias="date")]
 
 
 class _Body(BaseModel):
@@ -48,8 +47,8 @@ def _hub(request: Request) -> Hub:
     return request.app.state.hub  # type: ignore[no-any-return]
 
 
-def _day(hub: Hub, d: date | None) -> str:
-    return (d or hub.now().astimezone(hub.tz).date()).isoformat()
+def _day(hub: Hub, d: str | None) -> str:
+    return d or hub.calendar.day_of(hub.now())
 
 
 def full_stats(hub: Hub, day: str, live: LiveDay | None = None) -> dict[str, Any]:
@@ -133,7 +132,7 @@ def build_lead_router(require: Any) -> APIRouter:
         return _hub(request).rate(body.number, body.rating, dev.name)
 
     @r.get("/tickets/by-number/{number}")
-    async def by_number(number: Annotated[str, Field(pattern=r"^[A-Z][0-9]{3,5}$")],
+    async def by_number(number: Annotated[str, Path(pattern=r"^[A-Z][0-9]{3,5}$")],
                         request: Request, date_: Day = None) -> dict[str, Any]:
         from .server import ApiError
 

@@ -10,11 +10,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, WebSocket
+from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -30,13 +29,13 @@ from .api_pair import build_pair_router, pairing_error_response
 from .api_survey import build_survey_router
 from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code
 from .hub import Hub, HubUnavailable
+from .params import PARAM_HINTS, CounterNo, DayQuery, ServiceIdPath, parse_seq
 from .queue import QueueError
 
 __all__ = ["create_app", "ApiError", "install_error_handlers"]
 
 log = logging.getLogger(__name__)
 
-CounterNo = Annotated[int, Path(ge=1, le=99, description="counter (loket) number")]
 ServiceId = Annotated[str, Field(min_length=1, max_length=32)]
 
 
@@ -194,12 +193,12 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
         return _hub(request).resume(n, dev.name)
 
     @r.post("/services/{service_id}/open")
-    async def open_service(service_id: str, request: Request,
+    async def open_service(service_id: ServiceIdPath, request: Request,
                      _dev: Annotated[Device, Depends(require("lead"))]) -> list[dict[str, Any]]:
         return _hub(request).set_service_open(service_id, True)
 
     @r.post("/services/{service_id}/close")
-    async def close_service(service_id: str, request: Request,
+    async def close_service(service_id: ServiceIdPath, request: Request,
                       _dev: Annotated[Device, Depends(require("lead"))]) -> list[dict[str, Any]]:
         return _hub(request).set_service_open(service_id, False)
 
@@ -218,7 +217,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
 
     @r.get("/log", response_model=None)
     async def day_log(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
-                date_: Annotated[date | None, Query(alias="date")] = None,
+                date_: DayQuery = None,
                 format: Literal["csv", "xlsx", "json"] = "json",
                 excel: bool = False) -> Response | list[Any]:
         from .export import log_response
@@ -227,7 +226,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
             raise ApiError(422, "bad_request", "excel=1 hanya untuk format=csv.",
                            "excel=1 applies to format=csv only.")
         hub = _hub(request)
-        day = (date_ or hub.now().astimezone(hub.tz).date()).isoformat()
+        day = date_ or hub.calendar.day_of(hub.now())
         return await run_in_threadpool(log_response, hub.storage, hub.config, day, format,
                                        excel=excel)
 
@@ -243,14 +242,13 @@ async def _event_stream(ws: WebSocket) -> None:
     hub: Hub = ws.app.state.hub
     token = _bearer(ws) or ws.query_params.get("token")
     dev = hub.device_for(token) if token else None
-    raw_since = ws.query_params.get("since", "0")
     if dev is None:
         await ws.close(code=4401, reason="unauthorized")
         return
-    if not raw_since.isdigit() or len(raw_since) > 18:
-        await ws.close(code=4400, reason="since must be a non-negative integer")
+    since = parse_seq(ws.query_params.get("since", "0"))
+    if since is None:
+        await _deny(ws, _error(400, "invalid_request", *_param_problem("query", "since")))
         return
-    since = int(raw_since)
     await ws.accept()
     queue = hub.subscribe()  # subscribe before replay: nothing falls between the two
     if not hub.devices.open_stream(dev, queue):
@@ -291,6 +289,23 @@ async def _event_stream(ws: WebSocket) -> None:
         hub.devices.close_stream(dev, queue)
 
 
+async def _deny(ws: WebSocket, response: JSONResponse) -> None:
+    """Refuse a WebSocket before it opens with an HTTP error and its JSON body."""
+    try:
+        await ws.send_denial_response(response)
+    except RuntimeError:  # a server without the denial extension: a close code instead
+        await ws.close(code=4000 + response.status_code, reason="invalid request")
+
+
+def _param_problem(where: str, name: str) -> tuple[str, str]:
+    """The Indonesian and English message for a bad query or path parameter."""
+    hint = PARAM_HINTS.get(name)
+    if hint is None:
+        return (f"Parameter '{name}' tidak valid.", f"Invalid parameter '{name}'.")
+    return (f"Parameter '{name}' tidak valid: {hint[0]}.",
+            f"Invalid {where} parameter '{name}': {hint[1]}.")
+
+
 async def _watch_client(ws: WebSocket, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
     """Wake the sender when the client goes away (or the server shuts its connections):
     a stream that only sends would otherwise wait for the next event to notice."""
@@ -321,6 +336,10 @@ def install_error_handlers(app: FastAPI,
             loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
             details.append({"field": loc, "problem": err.get("msg", "invalid")})
         first = details[0] if details else {"field": "body", "problem": "invalid"}
+        where, _, name = first["field"].partition(".")
+        if where in ("query", "path") and name:
+            msg, msg_en = _param_problem(where, name)
+            return _error(422, "invalid_request", msg, msg_en, details=details)
         return _error(422, "invalid_request",
                       f"Permintaan tidak valid: {first['field']} — {first['problem']}",
                       f"Invalid request: {first['field']}: {first['problem']}", details=details)

@@ -23,6 +23,7 @@ ASSETS: dict[str, str] = {
     "words.js": "text/javascript; charset=utf-8",
     "dom.js": "text/javascript; charset=utf-8",
     "charts.js": "text/javascript; charset=utf-8",
+    "skm.js": "text/javascript; charset=utf-8",
     "dashboard.css": "text/css; charset=utf-8",
     "icon.svg": "image/svg+xml",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from .config import PostConfig
 from .daylog import COLUMNS, LogRow, day_rows
 from .stats import stats_from_rows
 from .storage import Storage
+from .survey import stored_surveys
 
 __all__ = ["write_csv", "csv_bytes", "write_xlsx", "export_day", "format_for", "log_response",
            "rows_response", "row_values", "safe_cell", "EXPORT_FORMATS"]
@@ -89,7 +90,9 @@ def write_csv(rows: Sequence[LogRow], tz: tzinfo, out: Path | io.BufferedIOBase,
 
 
 def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
-               out: Path | io.BytesIO) -> None:
+               out: Path | io.BytesIO, surveys: Sequence[Mapping[str, Any]] | None = None) -> None:
+    """The day's log ("Log"), its indicators ("Indikator") and, given the day's ``surveys``,
+    the SKM tabulation ("SKM", antrean.skm_xlsx)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -126,6 +129,10 @@ def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
     ws2.column_dimensions["B"].width = 16
     for label, value in _indicator_rows(st):
         ws2.append([label, value])
+    if surveys is not None:
+        from .skm_xlsx import add_skm_sheet
+
+        add_skm_sheet(wb, surveys, st["post"]["name"], day, st["served"])
     wb.save(out)
 
 
@@ -175,7 +182,7 @@ def export_day(storage: Storage, config: PostConfig, day: str, fmt: str, out: Pa
     if fmt == "csv":
         write_csv(rows, config.tz, out, excel=excel)
     elif fmt == "xlsx":
-        write_xlsx(rows, config, day, out)
+        write_xlsx(rows, config, day, out, stored_surveys(storage, day))
     else:
         raise ValueError(f"unknown format {fmt!r} (csv or xlsx)")
     return len(rows)
@@ -192,11 +199,12 @@ def log_json(rows: Sequence[LogRow], tz: tzinfo) -> list[dict[str, Any]]:
 
 def log_response(storage: Storage, config: PostConfig, day: str, fmt: str, *,
                  excel: bool = False) -> Any:
-    return rows_response(day_rows(storage, day), config, day, fmt, excel=excel)
+    surveys = stored_surveys(storage, day) if fmt == "xlsx" else None
+    return rows_response(day_rows(storage, day), config, day, fmt, excel=excel, surveys=surveys)
 
 
 def rows_response(rows: Sequence[LogRow], config: PostConfig, day: str, fmt: str, *,
-                  excel: bool = False) -> Any:
+                  excel: bool = False, surveys: Sequence[Mapping[str, Any]] | None = None) -> Any:
     """A day's log rows as the ``/log`` answer: JSON, or a CSV/XLSX download (the post's
     hub and the city answer with the same file)."""
     from fastapi.responses import Response
@@ -209,7 +217,7 @@ def rows_response(rows: Sequence[LogRow], config: PostConfig, day: str, fmt: str
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     buf = io.BytesIO()
-    write_xlsx(rows, config, day, buf)
+    write_xlsx(rows, config, day, buf, surveys)
     return Response(buf.getvalue(),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

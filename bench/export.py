@@ -4,8 +4,8 @@
 
 Targets (issue 6, this machine): CSV <= 2 s, XLSX <= 15 s, stats <= 1 s.
 The day is written straight into a real post database in the hub's own event format
-(issued -> called -> finished, some recalls, no-shows, transfers), then exported by the
-same code `antrean export` and `/log` run.
+(issued -> called -> finished, some recalls, no-shows, transfers; one served resident in ten
+answers the SKM survey), then exported by the same code `antrean export` and `/log` run.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ sys.path.insert(0, str(ROOT))
 from antrean.config import load_post_config  # noqa: E402
 from antrean.daylog import LiveDay  # noqa: E402
 from antrean.export import export_day  # noqa: E402
+from antrean.skm import ELEMENT_IDS, summary  # noqa: E402
 from antrean.stats import day_stats, stats_from_rows  # noqa: E402
 from antrean.storage import Storage  # noqa: E402
+from antrean.survey import stored_surveys  # noqa: E402
 
 
 def synth_day(st: Storage, n: int, day: str, start: datetime, seed: int = 1) -> None:
@@ -60,6 +62,12 @@ def synth_day(st: Storage, n: int, day: str, start: datetime, seed: int = 1) -> 
         done = called + timedelta(seconds=rng.randint(60, 900))
         events.append(("ticket.finished", done.isoformat(), day, tid, counter,
                        js({"outcome": outcome})))
+        if outcome == "served" and rng.random() < 0.1:
+            answers = {e: rng.choice((2, 3, 3, 4, 4)) for e in ELEMENT_IDS}
+            events.append(("survey.submitted", (done + timedelta(seconds=60)).isoformat(), day,
+                           tid, None, js({"number": number, "service": sid, "answers": answers,
+                                          "profile": {}, "request_id": str(uuid.uuid4()),
+                                          "device": "Kios 1"})))
     with st.engine.begin() as c:
         c.exec_driver_sql("INSERT INTO tickets (id, post_id, day, service, seq, number, priority, "
                           "request_id, issued_at, kiosk) VALUES (?,?,?,?,?,?,?,?,?,?)", tickets)
@@ -87,13 +95,18 @@ def main() -> None:
         print(f"synthetic day: {n} tickets written in {time.perf_counter() - t0:.1f} s")
         out = Path(tmp)
         timed("CSV export", lambda: export_day(st, cfg, day, "csv", out / "d.csv"))
-        timed("XLSX export (2 sheets)", lambda: export_day(st, cfg, day, "xlsx", out / "d.xlsx"))
+        timed("XLSX export (3 sheets, with SKM)",
+              lambda: export_day(st, cfg, day, "xlsx", out / "d.xlsx"))
+        skm: dict = {}
+        timed("SKM of a past day (from the log)",
+              lambda: skm.update(summary(s["answers"] for s in stored_surveys(st, day)) or {}))
         stats: dict = {}
         timed("stats (a past day, from the log)", lambda: stats.update(day_stats(st, cfg, day)))
         live = LiveDay(st, day)  # what the hub keeps for today, fed by its own events
         timed("stats (today, hub's live rows)", lambda: stats_from_rows(live.rows(), cfg, day))
         print(f"  issued {stats['issued']}, served {stats['served']}, "
-              f"avg wait {stats['wait']['avg_s'] / 60:.1f} min")
+              f"avg wait {stats['wait']['avg_s'] / 60:.1f} min; SKM {skm.get('respondents')} "
+              f"respondents, IKM {skm.get('ikm')} ({skm.get('mutu')})")
         print(f"sizes: CSV {(out / 'd.csv').stat().st_size / 1e6:.1f} MB, "
               f"XLSX {(out / 'd.xlsx').stat().st_size / 1e6:.1f} MB")
         print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

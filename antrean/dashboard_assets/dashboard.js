@@ -10,6 +10,7 @@
 import { T } from './words.js';
 import { $, fill, h } from './dom.js';
 import { drawHourChart, face } from './charts.js';
+import { renderSkm } from './skm.js';
 
 const API = '/api/v1';
 const REFRESH_MS = 5000;
@@ -25,6 +26,7 @@ const S = {
   followToday: true,
   names: {}, // service id -> {id: name, en: name_en}
   categories: {}, // complaint category id -> {id: name, en: name_en}
+  skmNames: null, // SKM element id -> {id: name, en: name_en} (GET /survey/questions)
   stats: null,
   statsKey: null, // "date|view" the stats above belong to
   queue: null,
@@ -270,6 +272,8 @@ function render() {
   renderWaitTable(S.stats);
   drawChart();
   renderSatisfaction(S.stats);
+  renderSkm($('skm'), S.stats, S.skmNames || {}, { t, fmtDec, fmtInt, en: S.lang === 'en' });
+  $('skm-lead').hidden = !S.token;
   renderServices(S.stats);
   renderLive(S.queue);
   if (S.token) {
@@ -524,6 +528,32 @@ async function correct(ev) {
   }
 }
 
+// ----- the survey: element names once, a pairing code for a volunteer's phone -----------
+async function loadSkmNames() {
+  try {
+    const q = await call('/survey/questions');
+    S.skmNames = {};
+    for (const e of q.elements) S.skmNames[e.id] = { id: e.name, en: e.name_en };
+    render();
+  } catch (e) {
+    setTimeout(loadSkmNames, REFRESH_MS); // (the ids show meanwhile)
+  }
+}
+
+async function pairSurveyPhone() {
+  const msg = $('skm-pair-msg');
+  $('skm-pair').disabled = true;
+  try {
+    const r = await call('/pair/codes', { method: 'POST', auth: true, json: { roles: ['survey'] } });
+    msg.textContent = t('skm_pair_code', { code: r.code, url: location.origin + '/survey' });
+    msg.dataset.code = r.code;
+  } catch (e) {
+    msg.textContent = e instanceof HubError ? e.text() : String(e);
+  } finally {
+    $('skm-pair').disabled = false;
+  }
+}
+
 // ----- language -------------------------------------------------------------------------
 function applyLang() {
   document.documentElement.lang = S.lang;
@@ -572,6 +602,8 @@ function start() {
   $('dl-csv').addEventListener('click', download);
   $('dl-xlsx').addEventListener('click', download);
   $('correct-form').addEventListener('submit', correct);
+  $('skm-pair').addEventListener('click', pairSurveyPhone);
+  loadSkmNames();
   let resizeTimer = null;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);

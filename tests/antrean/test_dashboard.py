@@ -124,6 +124,7 @@ def test_page_and_assets_are_served_with_their_types(dash):
     assert {p.name for p in ASSET_DIR.iterdir()} == set(ASSETS) | {"index.html"}
     expected = {"dashboard.js": "text/javascript", "words.js": "text/javascript",
                 "dom.js": "text/javascript", "charts.js": "text/javascript",
+                "skm.js": "text/javascript",
                 "dashboard.css": "text/css", "icon.svg": "image/svg+xml"}
     for name, ctype in expected.items():
         a = httpx.get(f"{url}/dashboard/assets/{name}")
@@ -169,9 +170,10 @@ def test_every_label_comes_from_the_dictionary_in_both_languages():
     id_keys, en_keys = set(key.findall(id_block)), set(key.findall(en_block))
     assert en_keys - {"open_counters_1"} == id_keys  # English has one plural form more
     used = set(re.findall(r'data-i18n="(\w+)"', html)) | set(re.findall(r"\bt\('(\w+)'", js))
-    # keys built from a value: counter states, the four faces, ticket outcomes
+    # keys built from a value: counter states, the four faces, ticket outcomes, SKM bands
     families = {"st_": ["idle", "serving", "paused"], "sat_": ["4", "3", "2", "1"],
-                "outcome_": ["served", "no_show", "cancelled", "day_closed"]}
+                "outcome_": ["served", "no_show", "cancelled", "day_closed"],
+                "mutu_": ["a", "b", "c", "d"]}
     assert {u for u in used if u.endswith("_")} == set(families)
     used = {u for u in used if not u.endswith("_")}
     used |= {p + v for p, vs in families.items() for v in vs}
@@ -364,8 +366,13 @@ def test_api_paths_the_page_uses_exist(dash):
             "/corrections", "/complaints/categories", "/log", "/tickets/by-number/"} <= paths
     hub = dash["hub"]
     number = dash["served_now"]["number"]
+    posted = {"/pair/codes": {"roles": ["survey"]}}  # (the SKM card's code for a phone)
     for p in sorted(paths):
         url = f"{hub.url}{API}{p}" + (number if p.endswith("/") else "")
+        if p in posted:
+            r = httpx.post(url, headers=hub.headers("lead"), json=posted[p])
+            assert r.status_code == 201, (p, r.status_code, r.text[:200])
+            continue
         r = httpx.get(url, headers=hub.headers("lead"))
         assert r.status_code == 200, (p, r.status_code, r.text[:200])
 

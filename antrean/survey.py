@@ -99,7 +99,7 @@ def stored_surveys(storage: Storage, day: str) -> list[dict[str, Any]]:
 
 def day_answers(hub: Hub, day: str) -> list[dict[str, int]]:
     """The day's answer sets: today's from memory (the stats poll often), others from the log."""
-    if day == hub.state.day_of(hub.now()):
+    if day == hub.day:  # (the day the queue in memory holds)
         return [s["answers"] for s in hub.state.surveys.values() if s["day"] == day]
     return [s["answers"] for s in stored_surveys(hub.storage, day)]
 

@@ -353,7 +353,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_announce(args: argparse.Namespace) -> int:
     try:
-        from hardware.speech import render_announcement
+        from hardware.speech import SpeechUnavailable, render_announcement
     except ImportError as exc:
         print(f"antrean announce: speech is not available: {exc}", file=sys.stderr)
         return 2
@@ -362,6 +362,10 @@ def _cmd_announce(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"antrean announce: {exc}", file=sys.stderr)
         return 2
+    except SpeechUnavailable as exc:  # no espeak-ng voice: say so, not a traceback
+        print(f"antrean announce: suara tidak tersedia / speech is not available: {exc}",
+              file=sys.stderr)
+        return 1
     print(sentence)
     return 0
 

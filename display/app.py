@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from antrean.client import HubClient, HubError
+from antrean.client import HubClient
 from antrean.devicetoken import add_token_options, token_from_args
 
 from .config import ConfigError, DisplayConfig, load_display_config
 from .feed import HubFeed
 from .sample import SCENES, scene
 from .state import BoardState
-from .voice import Voice, make_announcer
+from .voice import SpeakerStatus, Voice, make_announcer
 
 if TYPE_CHECKING:
     from PySide6.QtQuick import QQuickWindow
@@ -120,15 +120,15 @@ class DisplayApp:
                                 fingerprint=cfg.hub.fingerprint or None)
         self.bridge = FeedBridge()
         self.voice = Voice(None)
+        self.speaker = SpeakerStatus()
         self.feed = HubFeed(self.client, on_event=self._on_event,
-                            on_snapshot=self.bridge.snapshot.emit,
+                            on_snapshot=self._on_snapshot,
                             on_connection=self.bridge.connection.emit,
                             on_found=self._on_found, replay=replay, refresh_s=refresh_s)
         self.state = BoardState(history=cfg.screen.history, lang=cfg.screen.lang)
         self.board = Board(self.state, now=self.feed.hub_now)
         self.bridge.connect_to(self.board)
         self.advertiser: Advertiser | None = None
-        self._silence_reason = ""
         self._engine: Any = None
         self._window: Any = None
         self._closed = False
@@ -141,8 +141,11 @@ class DisplayApp:
             return False
         if live:
             if self._want_voice:
-                announcer, self._silence_reason = make_announcer(
-                    self.cfg.voice, self._player, **self._announcer_kw)
+                announcer, silence = make_announcer(self.cfg.voice, self._player,
+                                                    on_voice=self._voice_changed,
+                                                    **self._announcer_kw)
+                if silence:
+                    self.speaker.set(False, "no_sound", silence)
                 self.voice = Voice(announcer, to_local=self.feed.to_local)
             if not self.cfg.hub.token:
                 log.warning("no display token: set hub.token in the config, --token-file or "
@@ -216,9 +219,16 @@ class DisplayApp:
         self.voice.on_event(event)  # enqueue at once: the GUI thread may be busy painting
         self.bridge.eventArrived.emit(event)
 
+    def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
+        self.bridge.snapshot.emit(snapshot)
+        self.speaker.flush(self.client)  # the hub answered: tell it what it has not heard
+
+    def _voice_changed(self, up: bool, reason: str) -> None:
+        # The speech supervisor's thread: the staff line (via the hub) says so soon.
+        self.speaker.voice(up, reason)
+        self.feed.poke()
+
     def _on_found(self, url: str) -> None:
-        if self._silence_reason:
-            self._report("speaker", False, "no_sound", self._silence_reason)
         if self._advertise and self.advertiser is None and not self._closed:
             self._start_advertiser(url)
 
@@ -234,12 +244,6 @@ class DisplayApp:
                 interfaces=ifaces if isinstance(ifaces, list) else None).start()
         except Exception as exc:  # mDNS is a convenience: the board works without it
             log.warning("cannot advertise this display by mDNS: %s", exc)
-
-    def _report(self, component: str, ok: bool, status: str, message: str) -> None:
-        try:
-            self.client.device_status(component, ok, status, message)
-        except HubError as exc:
-            log.debug("cannot report %s status: %s", component, exc)
 
     # ----- waiting (screenshots) --------------------------------------------------------
     def settle(self, timeout: float = 10.0, quiet_s: float = 0.5) -> bool:

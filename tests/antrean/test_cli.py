@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 import uuid
@@ -178,6 +179,16 @@ def test_announce_writes_the_call_as_a_wav_and_prints_the_sentence(tmp_path):
     assert math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768 > 0.02
     bad = run("announce", "12B", "3", "--wav", str(out), check=False)
     assert bad.returncode == 2 and "antrean announce:" in bad.stderr
+
+
+def test_announce_without_espeak_data_says_so(tmp_path):
+    (tmp_path / "empty").mkdir()  # libespeak-ng exit()s here: in the speech worker, not us
+    res = subprocess.run([sys.executable, "-m", "antrean", "announce", "A1", "1", "--wav",
+                          str(tmp_path / "call.wav")], capture_output=True, text=True,
+                         timeout=60, env=dict(os.environ, ESPEAK_DATA_PATH=str(tmp_path / "empty")))
+    assert res.returncode == 1, res.stderr
+    assert "suara tidak tersedia" in res.stderr and "phontab" in res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "call.wav").exists()
 
 
 def test_tokens_never_start_with_a_dash():

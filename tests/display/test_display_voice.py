@@ -86,3 +86,38 @@ def test_config_reaches_the_announcer():
         assert announcer.english_repeat and announcer.max_age_s == 30
     finally:
         announcer.close()
+
+
+def test_speaker_changes_reach_the_hub_in_order_within_its_limits(hub_process):
+    from antrean.client import HubClient
+    from display.voice import MESSAGE_MAX, SpeakerStatus
+
+    status = SpeakerStatus()
+    why = "the speech worker stopped (exit 1): Error processing file '" + "/x" * 150 + \
+          "/phontab': No such file or directory."
+    status.voice(False, why)
+    status.voice(True, "")
+    with HubClient(hub_process.url, hub_process.tokens["display"]) as client:
+        status.flush(client)
+        status.flush(client)  # nothing left: nothing sent twice
+        seen = [e["data"] for e in _events(hub_process) if e["type"] == "device.status"]
+    assert [(d["component"], d["ok"], d["status"]) for d in seen] == [
+        ("speaker", False, "voice_out"), ("speaker", True, "ok")]
+    assert len(seen[0]["message"]) <= MESSAGE_MAX
+    assert seen[0]["message"].startswith("Suara mati — panggilan hanya tampil di layar")
+    assert seen[0]["message"].endswith("No such file or directory.)")
+
+
+def _events(hub):
+    import json
+
+    from websockets.sync.client import connect
+
+    url = hub.url.replace("http://", "ws://") + "/api/v1/events?since=0"
+    found = []
+    with connect(url, additional_headers=hub.headers("lead")) as ws:
+        while True:
+            try:
+                found.append(json.loads(ws.recv(timeout=0.5)))
+            except TimeoutError:
+                return [e for e in found if e.get("type") != "hello"]

@@ -7,8 +7,8 @@ What is checked depends on the Pi's role (``--role``; else guessed from ``--conf
 from which antrean units are enabled):
 
 =========  =====================================================================
-every role configuration file, hub found by mDNS, hub reachable (``/health``),
-           clock (year ≥ 2025, near the hub's), disk space of the data folder
+every role configuration file, the hub (found by mDNS and answering ``/health``: one
+           verdict), clock (year ≥ 2025, near the hub's), disk space of the data folder
 kiosk      + pairing token, ticket printer (paper), button box
 counter    + pairing token
 display    + pairing token, Indonesian espeak-ng voice, sound device
@@ -41,9 +41,8 @@ from .doctor_checks import (
     check_buttons,
     check_clock,
     check_config,
-    check_discovery,
     check_disk,
-    check_health,
+    check_hub,
     check_pairing,
     check_printer,
 )
@@ -202,7 +201,7 @@ def _token_file(path: str) -> str:
 def plan(s: Settings) -> list[str]:
     """The check ids to run for these settings, in report order."""
     role = s.role
-    ids = ["config", "hub.discovery", "hub.health", "hub.key", "clock"]
+    ids = ["config", "hub", "hub.key", "clock"]
     if role in ("kiosk", "counter", "display", "hall") or s.token:
         ids.append("pairing")
     if role == "kiosk" or s.printer or s.test_print:
@@ -220,8 +219,7 @@ def run_checks(s: Settings, on_result: Callable[[Result], None] | None = None) -
     f = Findings()
     checks: dict[str, Callable[[], Result]] = {
         "config": lambda: check_config(s),
-        "hub.discovery": lambda: check_discovery(s, f),
-        "hub.health": lambda: check_health(s, f),
+        "hub": lambda: check_hub(s, f),
         "hub.key": lambda: check_hub_key(s, f),
         "clock": lambda: check_clock(s, f),
         "pairing": lambda: check_pairing(s, f),

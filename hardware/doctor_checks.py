@@ -21,7 +21,7 @@ from typing import Any
 
 __all__ = ["OK", "WARN", "FAIL", "T", "Result", "Settings", "Findings", "UNIT_GROUPS",
            "result", "unit_active",
-           "check_config", "check_discovery", "check_health", "check_clock", "check_pairing",
+           "check_config", "check_hub", "check_clock", "check_pairing",
            "check_printer", "check_buttons", "check_disk"]
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -125,52 +125,71 @@ def check_config(s: Settings) -> Result:
 # ---------------------------------------------------------------- hub
 
 
-def check_discovery(s: Settings, f: Findings) -> Result:
-    title = ("Hub ditemukan (mDNS)", "Hub discovered (mDNS)")
-    if s.hub_fixed:
-        f.hub_url = s.hub_url
-        return result("hub.discovery", OK, title,
-                  (f"alamat hub ditetapkan: {s.hub_url} (mDNS tidak diperlukan)",
-                   f"hub address is set: {s.hub_url} (mDNS not needed)"))
+HUB_TITLE = ("Hub", "Hub")
+
+
+def _discover(s: Settings) -> tuple[Any, str]:
+    """The post's hub by mDNS: (peer or None, the error that stopped the search)."""
     from antrean.discovery import find_hub
 
     pin = s.fingerprint
     try:  # a pinned device skips hubs that announce another key (as the device itself does)
-        peer = find_hub(s.post or None, timeout=s.mdns_timeout, interfaces=s.interfaces or None,
+        return find_hub(s.post or None, timeout=s.mdns_timeout, interfaces=s.interfaces or None,
                         accept=(lambda p: p.tls and pin.startswith(p.fp_hint or "-"))
-                        if pin else None)
+                        if pin else None), ""
     except Exception as exc:  # a broken network stack must not stop the other checks
-        peer, error = None, str(exc)
+        return None, str(exc)
+
+
+def _hub_not_found(s: Settings, error: str) -> tuple[T, T]:
+    post = f" untuk pos '{s.post}'" if s.post else ""
+    post_en = f" for post '{s.post}'" if s.post else ""
+    found = (f"tidak ada hub{post} terlihat lewat mDNS dalam {s.mdns_timeout:g} detik {error}",
+             f"no hub{post_en} seen by mDNS within {s.mdns_timeout:g} s {error}")
+    todo = ("pastikan Pi hub menyala (systemctl status antrean-hub) dan satu jaringan/"
+            "router; router tidak boleh memblokir multicast (mDNS); atau isi [hub] url",
+            "check the hub Pi is on (systemctl status antrean-hub) and on the same "
+            "network; the router must pass multicast (mDNS); or set [hub] url")
+    return (found[0].strip(), found[1].strip()), todo
+
+
+def check_hub(s: Settings, f: Findings) -> Result:
+    """Found (mDNS, or the address given) and answering: one finding, one verdict."""
+    if s.hub_fixed:
+        f.hub_url, via = s.hub_url, ("alamat ditetapkan", "address set")
+        missing: tuple[T, T] | None = None
     else:
-        error = ""
-    if peer is None:
-        f.hub_url = s.hub_url  # this Pi's own hub, if it is one
-        post = f" untuk pos '{s.post}'" if s.post else ""
-        post_en = f" for post '{s.post}'" if s.post else ""
-        return result("hub.discovery", FAIL, title,
-                  (f"tidak ada hub{post} dalam {s.mdns_timeout:g} detik {error}".strip(),
-                   f"no hub{post_en} within {s.mdns_timeout:g} s {error}".strip()),
-                  ("pastikan Pi hub menyala (systemctl status antrean-hub) dan satu jaringan/"
-                   "router; router tidak boleh memblokir multicast (mDNS); atau isi [hub] url",
-                   "check the hub Pi is on (systemctl status antrean-hub) and on the same "
-                   "network; the router must pass multicast (mDNS); or set [hub] url"))
-    f.hub_url = peer.url
-    return result("hub.discovery", OK, title,
-              (f"pos '{peer.post}' ({peer.name}) di {peer.url}",
-               f"post '{peer.post}' ({peer.name}) at {peer.url}"))
+        peer, error = _discover(s)
+        missing = None if peer is not None else _hub_not_found(s, error)
+        # not seen: this Pi's own hub (role hub/hall), if it is one, is still worth asking
+        f.hub_url = peer.url if peer is not None else s.hub_url
+        via = ("ditemukan lewat mDNS", "found by mDNS")
+    if not f.hub_url:
+        return result("hub", FAIL, HUB_TITLE, *(missing or _hub_not_found(s, "")))
+    answer = _ask_hub(s, f)
+    if missing is None or answer.status == FAIL:
+        return _with_via(answer, missing[0] if missing else via)
+    # this Pi's hub answers on 127.0.0.1 but devices cannot see it: they will not find it
+    return result("hub", FAIL, HUB_TITLE,
+                  (f"{answer.found[0]}, tetapi {missing[0][0]}",
+                   f"{answer.found[1]}, but {missing[0][1]}"), missing[1])
 
 
-def check_health(s: Settings, f: Findings) -> Result:
+def _with_via(r: Result, via: T) -> Result:
+    return Result(r.id, r.status, r.title, (f"{r.found[0]}; {via[0]}", f"{r.found[1]}; {via[1]}"),
+                  r.todo)
+
+
+def _ask_hub(s: Settings, f: Findings) -> Result:
+    """GET /health at ``f.hub_url`` (over TLS with the pinned key when there is one): is it
+    an Antrean hub of our post, of our version?"""
     import httpx
 
     from antrean import __version__
 
-    title = ("Hub terjangkau", "Hub reachable")
-    if not f.hub_url:
-        return result("hub.health", FAIL, title, ("alamat hub tidak diketahui", "hub address unknown"),
-                  ("perbaiki penemuan hub di atas", "fix hub discovery above"))
     from .doctor_trust import hub_tls_context, note_key
 
+    title = HUB_TITLE
     ctx = hub_tls_context(s)
     try:
         r = httpx.get(f"{f.hub_url}/api/v1/health", timeout=s.http_timeout, verify=ctx)
@@ -179,16 +198,16 @@ def check_health(s: Settings, f: Findings) -> Result:
     except (httpx.HTTPError, ValueError) as exc:
         note_key(f, ctx, exc)
         if f.key_refused:
-            return result("hub.health", FAIL, title,
+            return result("hub", FAIL, title,
                           (f"{f.hub_url} ditolak: kunci TLS-nya bukan kunci hub yang disematkan",
                            f"{f.hub_url} refused: its TLS key is not the pinned hub key"),
                           ("lihat \"Kunci hub\" di bawah", "see \"Hub key\" below"))
-        return result("hub.health", FAIL, title,
+        return result("hub", FAIL, title,
                   (f"{f.hub_url} tidak menjawab ({exc})", f"{f.hub_url} does not answer ({exc})"),
                   ("periksa kabel/Wi-Fi dan `systemctl status antrean-hub` di Pi hub",
                    "check the cable/Wi-Fi and `systemctl status antrean-hub` on the hub Pi"))
     if not isinstance(body, dict) or body.get("status") != "ok" or body.get("api") != 1:
-        return result("hub.health", FAIL, title,
+        return result("hub", FAIL, title,
                   (f"{f.hub_url} bukan hub Antrean (API v1)", f"{f.hub_url} is not an Antrean hub (API v1)"),
                   ("periksa alamat [hub] url", "check the [hub] url"))
     f.health = body
@@ -196,17 +215,17 @@ def check_health(s: Settings, f: Findings) -> Result:
     post_id, name = str(post.get("id", "")), str(post.get("name", ""))
     _clock_offset(body, f)
     if s.post and post_id != s.post:
-        return result("hub.health", FAIL, title,
-                  (f"hub milik pos '{post_id}', bukan '{s.post}'",
-                   f"the hub belongs to post '{post_id}', not '{s.post}'"),
+        return result("hub", FAIL, title,
+                  (f"hub di {f.hub_url} milik pos '{post_id}', bukan '{s.post}'",
+                   f"the hub at {f.hub_url} belongs to post '{post_id}', not '{s.post}'"),
                   ("periksa [hub] post / url di konfigurasi", "check [hub] post / url in the config"))
-    found = (f"pos '{post_id}' ({name}), versi {body.get('version')}",
-             f"post '{post_id}' ({name}), version {body.get('version')}")
+    found = (f"pos '{post_id}' ({name}) di {f.hub_url} menjawab, versi {body.get('version')}",
+             f"post '{post_id}' ({name}) at {f.hub_url} answers, version {body.get('version')}")
     if body.get("version") != __version__:
-        return result("hub.health", WARN, title, found,
+        return result("hub", WARN, title, found,
                   (f"versi perangkat ini {__version__}: samakan versi paket di semua Pi",
                    f"this device runs {__version__}: install the same package on every Pi"))
-    return result("hub.health", OK, title, found)
+    return result("hub", OK, title, found)
 
 
 def _clock_offset(health: dict[str, Any], f: Findings) -> None:

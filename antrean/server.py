@@ -223,7 +223,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
         from .export import log_response
 
         if excel and format != "csv":
-            raise ApiError(422, "bad_request", "excel=1 hanya untuk format=csv.",
+            raise ApiError(422, "invalid_request", "excel=1 hanya untuk format=csv.",
                            "excel=1 applies to format=csv only.")
         hub = _hub(request)
         day = date_ or hub.calendar.day_of(hub.now())

@@ -11,8 +11,12 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .config import PostConfig
 
 __all__ = ["main", "build_parser"]
 
@@ -43,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--tls", choices=["on", "off", "auto"], default=None,
                    help="HTTPS/WSS with the hub's own key (default from config: auto = on "
                         "unless bound to loopback only)")
+    h.add_argument("--city-url", metavar="URL",
+                   help="send the log to this city server (default from config: [city] url)")
+    h.add_argument("--city-token", metavar="TOKEN",
+                   help="this post's city token (a quick try only: `ps` shows it; prefer "
+                        "--city-token-file or [city] token_file)")
+    h.add_argument("--city-token-file", metavar="FILE",
+                   help="file whose first line is this post's city token")
 
     t = sub.add_parser("token", help="make, list or revoke device tokens (works while the hub "
                        "runs)")
@@ -127,7 +138,7 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     from .tls import HubKeyError
 
     try:
-        cfg = load_post_config(args.config)
+        cfg = _with_city_options(load_post_config(args.config), args)
     except ConfigError as exc:
         print(f"antrean hub: {exc}", file=sys.stderr)
         return 2
@@ -135,6 +146,9 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     port = args.port or cfg.hub.port
     try:
         serve_hub(cfg, _data_dir(args.data), host, port, advertise=not args.no_mdns, tls=args.tls)
+    except ConfigError as exc:
+        print(f"antrean hub: {exc}", file=sys.stderr)
+        return 2
     except DataFolderInUse as exc:
         print(f"antrean hub: {exc.message} / {exc.message_en}", file=sys.stderr)
         return EXIT_DATA_IN_USE
@@ -142,6 +156,21 @@ def _cmd_hub(args: argparse.Namespace) -> int:
         print(f"antrean hub: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _with_city_options(cfg: PostConfig, args: argparse.Namespace) -> PostConfig:
+    """``--city-url`` / ``--city-token`` / ``--city-token-file`` over the config's [city]."""
+    from .config import CityLink, ConfigError, validate_model
+
+    given = {k: v for k, v in (("url", args.city_url), ("token", args.city_token),
+                               ("token_file", args.city_token_file)) if v}
+    if not given:
+        return cfg
+    if "token" in given or "token_file" in given:  # one given on the command line wins
+        given.setdefault("token", "")
+        given.setdefault("token_file", "")
+    link = validate_model(CityLink, {**cfg.city.model_dump(), **given}, "--city-*", ConfigError)
+    return cfg.model_copy(update={"city": link})
 
 
 def _cmd_token(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 __all__ = [
+    "CityLink",
     "ConfigError",
     "HubSettings",
     "PolicyConfig",
@@ -100,6 +101,18 @@ class HubSettings(_Model):
     tls: Literal["on", "off", "auto"] = "auto"
 
 
+class CityLink(_Model):
+    """``[city]``: the city server this hub sends its log to (store and forward); off while
+    ``url`` is empty. The token comes from ``token`` or the first line of ``token_file``."""
+
+    url: Annotated[str, Field(max_length=300, pattern=r"^(https?://\S+)?$")] = ""
+    token: Annotated[str, Field(max_length=200)] = ""
+    token_file: str = ""
+    ca: str = ""  # a CA bundle (PEM) for a city behind its own CA; default: the system's
+    batch: Annotated[int, Field(ge=1, le=5000)] = 500
+    retry_max_s: Annotated[float, Field(ge=0.1, le=3600)] = 30.0
+
+
 class PolicyConfig(_Model):
     priority_burst: Annotated[int, Field(ge=1, le=50)] = 3
     max_wait_min: Annotated[int, Field(ge=1, le=1440)] = 60
@@ -148,6 +161,7 @@ class PostConfig(_Model):
     hub: HubSettings = HubSettings()
     policy: PolicyConfig = PolicyConfig()
     services: Annotated[list[ServiceConfig], Field(min_length=1, max_length=26)]
+    city: CityLink = CityLink()
 
     @model_validator(mode="after")
     def _unique_services(self) -> PostConfig:

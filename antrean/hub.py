@@ -67,6 +67,7 @@ class Hub:
         self.alerts: dict[str, int] = {}  # service id -> limit_s, while a surge alert stands
         self.live_day: LiveDay | None = None  # today's log rows, kept by the stats routes
         self.complaint_requests: dict[str, dict[str, Any]] | None = None  # see lead.py
+        self.uplink: Any = None  # antrean.uplink.Uplink while a [city] url is set
         self.reload()
         self.roll()
 
@@ -242,7 +243,8 @@ class Hub:
         now = self.now()
         return {"status": "ok", "post": {"id": self.config.post.id, "name": self.config.post.name},
                 "api": 1, "version": __version__, "time": self.local(now),
-                "tz": self.config.post.timezone, "day": self.day_json(now)}
+                "tz": self.config.post.timezone, "day": self.day_json(now),
+                "city": self.uplink.status() if self.uplink is not None else None}
 
     # ----- committing and broadcasting ---------------------------------------------------
     def commit_events(self, events: Sequence[Event]) -> list[dict[str, Any]]:

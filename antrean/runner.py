@@ -116,7 +116,10 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
                  log_level: str = "warning", tls: str | None = None,
                  notify_systemd: bool = False) -> tuple[uvicorn.Server, Hub]:
     """The hub's server; ``tls`` is on/off/auto (default: the config's ``hub.tls``)."""
+    from .uplink import Uplink, settings_from_config
+
     use_tls = tls_enabled(tls or config.hub.tls, host)
+    link = settings_from_config(config.city)  # a [city] url without a token stops here
     hub = Hub(config, data_dir, clock)
     # The key exists even for a plain-HTTP hub: pairing hands its fingerprint to devices,
     # so a hub moved from the demo's loopback to the LAN keeps its paired devices.
@@ -140,9 +143,15 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
         days = asyncio.create_task(_day_loop(hub))
         notifier = (asyncio.create_task(_systemd_notify(lambda: server.started))
                     if notify_systemd else None)
+        if link is not None:  # its own thread: the queue never waits for the city
+            hub.uplink = Uplink(hub.storage, config, link, last_seq=lambda: hub.last_seq)
+            hub.add_listener(hub.uplink.wake)
+            hub.uplink.start()
         try:
             yield
         finally:
+            if hub.uplink is not None:
+                await asyncio.to_thread(hub.uplink.stop)
             alerts.cancel()
             devices.cancel()
             days.cancel()

@@ -8,6 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # hubproc: the same real-hub launcher the tests use
+# The project itself before tests/: its folders tests/antrean and tests/city are no packages,
+# yet would pass for namespace packages "antrean" and "city" ahead of the editable install.
+sys.path.insert(0, str(ROOT))
 
 from hubproc import HubProcess  # noqa: E402
 

@@ -12,6 +12,7 @@ every role configuration file, the hub (found by mDNS and answering ``/health``:
 kiosk      + pairing token, ticket printer (paper), button box
 counter    + pairing token
 display    + pairing token, Indonesian espeak-ng voice, sound device
+hub        + the link to the city server (last seq the city acknowledged, backlog, error)
 hall       hub + display (the hub on ``127.0.0.1``)
 =========  =====================================================================
 
@@ -46,6 +47,7 @@ from .doctor_checks import (
     check_pairing,
     check_printer,
 )
+from .doctor_city import check_city
 from .doctor_trust import check_hub_key
 from .doctor_voice import check_sound, check_voice
 
@@ -202,6 +204,8 @@ def plan(s: Settings) -> list[str]:
     """The check ids to run for these settings, in report order."""
     role = s.role
     ids = ["config", "hub", "hub.key", "clock"]
+    if role in ("hub", "hall"):
+        ids.append("hub.city")
     if role in ("kiosk", "counter", "display", "hall") or s.token:
         ids.append("pairing")
     if role == "kiosk" or s.printer or s.test_print:
@@ -221,6 +225,7 @@ def run_checks(s: Settings, on_result: Callable[[Result], None] | None = None) -
         "config": lambda: check_config(s),
         "hub": lambda: check_hub(s, f),
         "hub.key": lambda: check_hub_key(s, f),
+        "hub.city": lambda: check_city(f),
         "clock": lambda: check_clock(s, f),
         "pairing": lambda: check_pairing(s, f),
         "printer": lambda: check_printer(s),

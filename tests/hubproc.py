@@ -62,10 +62,12 @@ class PortTaken(RuntimeError):
 class HubProcess:
     def __init__(self, data_dir: Path, *, config: Path | None = None, mdns: bool = False,
                  port: int | None = None, tls: str | None = None,
-                 faketime: str | None = None, env: dict[str, str] | None = None) -> None:
+                 faketime: str | None = None, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()) -> None:
         """``faketime``: run the hub under libfaketime with this spec (e.g. ``"+3600s"``;
         a relative offset keeps its clock continuous across restarts)."""
         self.data_dir = Path(data_dir)
+        self.args = tuple(args)  # more `antrean hub` options (e.g. --city-url)
         self.tls = tls  # --tls on|off|auto (None: the config's, auto: plain on loopback)
         self.config = config
         self.mdns = mdns
@@ -135,6 +137,7 @@ class HubProcess:
             cmd.append("--no-mdns")
         if self.tls:
             cmd += ["--tls", self.tls]
+        cmd += self.args
         env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
         if self.faketime is not None:
             env.update(faketime_env(self.faketime))

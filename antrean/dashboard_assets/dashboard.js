@@ -217,6 +217,17 @@ function onHealth(health) {
     $('post-name').textContent = health.post.name;
     document.title = t('title') + ' — ' + health.post.name;
   }
+  showCityLink(health.city);
+}
+/** the hub's uplink to the city server (health.city: null when the post has none) */
+function showCityLink(link) {
+  const line = $('city-link');
+  line.hidden = !link;
+  if (!link) return;
+  const down = link.state === 'retrying';
+  const err = (link.last_error && (S.lang === 'en' ? link.last_error.message_en : link.last_error.message)) || '';
+  line.textContent = t(down ? 'city_down' : 'city_ok', { backlog: fmtInt(link.backlog || 0), error: err });
+  line.classList.toggle('warn', down);
 }
 function onServices(list) {
   for (const sv of list || []) S.names[sv.id] = { id: sv.name, en: sv.name_en || '' };

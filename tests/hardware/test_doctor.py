@@ -297,7 +297,8 @@ def test_plan_by_role():
 
     base = ["config", "hub", "hub.key", "clock"]
     assert ids("--role", "kiosk") == [*base, "pairing", "printer", "buttons", "disk"]
-    assert ids("--role", "hall", "--hub", "http://h") == [*base, "pairing", "voice", "sound", "disk"]
+    assert ids("--role", "hall", "--hub", "http://h") == [*base, "hub.city", "pairing", "voice",
+                                                          "sound", "disk"]
     assert ids("--role", "counter", "--printer", "fake") == [*base, "pairing", "printer", "disk"]
 
 

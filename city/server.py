@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import psycopg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 
 from antrean import __version__
@@ -31,6 +31,8 @@ from .db import CityDbError
 from .figures import day_stats, load_posts, refresh_stale, trend
 from .ingest import Gap, acked_seq, ingest
 from .posts import log_rows, post_config, posts_overview
+from .report import period_report
+from .report_xlsx import report_xlsx
 from .wire import BadBatch, parse_body
 
 __all__ = ["create_app", "API"]
@@ -42,6 +44,8 @@ API = "/city/v1"
 MAX_BODY = 16 * 1024 * 1024
 #: Longest trend one request may ask for.
 MAX_RANGE_DAYS = 400
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 PostId = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 
@@ -168,6 +172,22 @@ def _read_router(public: bool) -> APIRouter:
         a, b = _range(request, frm, to)
         out = _db(request, trend, request.app.state.config, a, b, post)
         return _public(out) if public else out  # type: ignore[no-any-return]
+
+    @r.get("/report", dependencies=guard, response_model=None)
+    def report(request: Request, frm: Annotated[date | None, Query(alias="from")] = None,
+               to: date | None = None, post: PostId | None = None,
+               format: Literal["json", "xlsx"] = "json") -> Any:
+        """The period's figures ("Laporan keluaran"), as JSON or an XLSX download."""
+        a, b = _range(request, frm, to)
+        st = request.app.state
+        out = _db(request, lambda c: period_report(c, st.config, a, b, post, public=public,
+                                                   now=st.now()))
+        if format == "json":
+            return out
+        body = report_xlsx(out)
+        name = f"laporan-keluaran-{post + '-' if post else ''}{a}-{b}.xlsx"
+        return Response(body, media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     if not public:
         @r.get("/log", dependencies=guard, response_model=None)

@@ -94,6 +94,7 @@ def build_lead_router(require: Any) -> APIRouter:
         hub = _hub(request)
         st = await run_in_threadpool(full_stats, hub, _day(hub, date_), live_day(hub))
         st["complaints"] = {"count": st["complaints"]["count"]}
+        st.pop("counters", None)  # per-counter figures are the lead's (they name clerks' desks)
         return st
 
     @r.get("/complaints/categories")
@@ -133,7 +134,11 @@ def build_lead_router(require: Any) -> APIRouter:
 
     @r.get("/tickets/by-number/{number}")
     async def by_number(number: Annotated[str, Path(pattern=r"^[A-Z][0-9]{3,5}$")],
-                        request: Request, date_: Day = None) -> dict[str, Any]:
+                        request: Request,
+                        _dev: Annotated[Device, Depends(require("lead", "counter", "kiosk"))],
+                        date_: Day = None) -> dict[str, Any]:
+        """A ticket by its (guessable) number: devices only, never the public. The kiosk
+        needs it to rate or complain about a ticket typed in by its number."""
         from .server import ApiError
 
         hub = _hub(request)

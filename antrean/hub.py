@@ -30,6 +30,7 @@ from .devices import DeviceRegistry
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
 from .storage import Storage
+from .visibility import STATUS_COMPONENTS
 
 __all__ = ["Hub", "HubUnavailable"]
 
@@ -314,7 +315,8 @@ class Hub:
 
     # ----- commands ----------------------------------------------------------------------
     def issue(self, service: str, priority: str | None, request_id: str,
-              kiosk: str | None = None) -> tuple[dict[str, Any], bool]:
+              kiosk: str | None = None, kiosk_id: int | None = None
+              ) -> tuple[dict[str, Any], bool]:
         """Issue a ticket; returns (ticket, created). A repeated request_id is not created."""
         now = self.now()
         known = self.state.by_request.get(request_id)
@@ -337,7 +339,7 @@ class Hub:
                                        service=service, letter=letter, priority=priority,
                                        request_id=request_id, issued_at=now, kiosk=kiosk)
                 _, evs = st.issue(service, priority, request_id, now, kiosk=kiosk,
-                                  ticket_id=ticket_id, seq=seq)
+                                  kiosk_id=kiosk_id, ticket_id=ticket_id, seq=seq)
                 snap = self.ticket_json(st.tickets[ticket_id], now)
                 (event_seq,) = tx.append(evs, [day], [snap])
                 wire = {"seq": event_seq, "type": evs[0].type.value, "at": self.local(now),
@@ -398,8 +400,10 @@ class Hub:
         self._commit(events)
         return self.counter_json(c)
 
-    def cancel(self, ticket_id: str, by: str | None) -> dict[str, Any]:
-        t, events = self.state.cancel(ticket_id, self.now(), by)
+    def cancel(self, ticket_id: str, by: str | None, kiosk_id: int | None = None
+               ) -> dict[str, Any]:
+        """Cancel a waiting ticket; with ``kiosk_id``, only one that kiosk issued."""
+        t, events = self.state.cancel(ticket_id, self.now(), by, kiosk_id)
         self._commit(events)
         return self.ticket_json(t)
 
@@ -417,9 +421,26 @@ class Hub:
         self._commit(self.state.set_service_open(service, is_open, self.now()))
         return self.services_json()
 
+    def claim_counter(self, device: Device, n: int) -> None:
+        """Let ``device`` act on counter ``n`` (see DeviceRegistry.claim_counter)."""
+        def busy(m: int) -> bool:
+            c = self.state.counters.get(m)
+            return c is not None and c.ticket_id is not None
+
+        self.devices.claim_counter(device, n, busy)
+
     def device_status(self, device: Device, body: dict[str, Any]) -> dict[str, Any]:
+        """A device's report on one of its own parts (a lead's on anything)."""
+        allowed = STATUS_COMPONENTS.get(device.role)
+        if allowed is not None and body.get("component") not in allowed:
+            raise QueueError(403, "component_not_allowed",
+                             "Perangkat ini hanya boleh melaporkan bagiannya sendiri "
+                             f"({', '.join(sorted(allowed)) or '-'}).",
+                             "A device may report only on its own parts "
+                             f"({', '.join(sorted(allowed)) or '-'}).")
         e = Event(EventType.DEVICE_STATUS, self.now(),
-                  data={"device": device.name, "role": device.role, **body})
+                  data={"device": device.name, "device_id": device.id, "role": device.role,
+                        **body})
         return self._commit([e])[0]
 
     def ticket(self, ticket_id: str) -> dict[str, Any] | None:

@@ -85,6 +85,7 @@ class Ticket:
     issued_at: datetime  # UTC
     request_id: str
     kiosk: str | None = None
+    kiosk_id: int | None = None  # the issuing device's id: a kiosk cancels only its own
     state: TicketState = TicketState.WAITING
     called_at: datetime | None = None  # first call
     last_called_at: datetime | None = None

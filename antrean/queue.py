@@ -167,6 +167,7 @@ class QueueState:
         now: datetime,
         *,
         kiosk: str | None = None,
+        kiosk_id: int | None = None,
         ticket_id: str | None = None,
         seq: int | None = None,
     ) -> tuple[Ticket, list[Event]]:
@@ -191,6 +192,7 @@ class QueueState:
                 "priority": priority,
                 "request_id": request_id,
                 "kiosk": kiosk,
+                "kiosk_id": kiosk_id,
             },
         )
         self._emit([ev])
@@ -282,11 +284,17 @@ class QueueState:
             return c or Counter(number=n), []
         return c, self._emit([self._counter_event(n, now, CounterState.IDLE, c.services, device)])
 
-    def cancel(self, ticket_id: str, now: datetime, by: str | None = None) -> tuple[Ticket, list[Event]]:
+    def cancel(self, ticket_id: str, now: datetime, by: str | None = None,
+               kiosk_id: int | None = None) -> tuple[Ticket, list[Event]]:
+        """Cancel a waiting ticket; with ``kiosk_id`` only one issued by that kiosk."""
         t = self.tickets.get(ticket_id)
         if t is None:
             raise QueueError(404, "unknown_ticket", "Nomor antrean tidak ditemukan.",
                              "Ticket not found.")
+        if kiosk_id is not None and t.kiosk_id != kiosk_id:
+            raise QueueError(403, "not_your_ticket",
+                             "Kios hanya bisa membatalkan nomor yang dicetaknya sendiri.",
+                             "A kiosk may cancel only the tickets it issued.")
         if t.state is not TicketState.WAITING:
             raise QueueError(409, "not_waiting", "Hanya nomor yang menunggu yang bisa dibatalkan.",
                              "Only a waiting ticket can be cancelled.")
@@ -370,6 +378,7 @@ class QueueState:
             id=e.ticket_id, number=d["number"], seq=d["seq"], day=d["day"],
             issue_service=d["service"], service=d["service"], priority=d.get("priority"),
             issued_at=e.at, request_id=d["request_id"], kiosk=d.get("kiosk"),
+            kiosk_id=d.get("kiosk_id"),
             arrival=self._arrivals,
         )
         self.tickets[t.id] = t

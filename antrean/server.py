@@ -31,6 +31,7 @@ from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code
 from .hub import Hub, HubUnavailable
 from .params import PARAM_HINTS, CounterNo, DayQuery, ServiceIdPath, parse_seq
 from .queue import QueueError
+from .visibility import event_for, queue_for
 
 __all__ = ["create_app", "ApiError", "install_error_handlers"]
 
@@ -111,6 +112,28 @@ def require(*roles: str) -> Callable[..., Awaitable[Device]]:
     return dep
 
 
+def holds_counter() -> Callable[..., Awaitable[Device]]:
+    """A dependency for ``/counters/{n}/…``: a lead acts on any counter; a counter device on
+    the number it holds, taken at its first action (409 ``counter_taken`` if another device
+    holds it; a lead frees it with ``POST /counters/{n}/release``)."""
+    base = require("counter", "lead")
+
+    # A default, not Annotated[...]: with postponed annotations FastAPI could not see
+    # ``base``, a local of this closure.
+    async def dep(n: CounterNo, request: Request, dev: Device = Depends(base)) -> Device:
+        _hub(request).claim_counter(dev, n)
+        return dev
+
+    return dep
+
+
+def _role(request: Request) -> str | None:
+    """The role of the request's token on a public route (None without a valid one)."""
+    token = _bearer(request)
+    dev = _hub(request).device_for(token) if token else None
+    return dev.role if dev else None
+
+
 def _hub(request: Request) -> Hub:
     return request.app.state.hub  # type: ignore[no-any-return]
 
@@ -135,13 +158,14 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
 
     @r.get("/queue")
     async def queue(request: Request) -> dict[str, Any]:
-        return _hub(request).queue_json()
+        """Waiting per service, each counter's state (device names for leads only)."""
+        return queue_for(_role(request), _hub(request).queue_json())
 
     @r.post("/tickets", status_code=201)
     async def issue(body: IssueBody, request: Request,
               dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> JSONResponse:
         ticket, created = _hub(request).issue(body.service, body.priority, str(body.request_id),
-                                              dev.name)
+                                              dev.name, dev.id)
         return JSONResponse(ticket, status_code=201 if created else 200)
 
     @r.get("/tickets/{ticket_id}")
@@ -156,11 +180,13 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     async def cancel(ticket_id: UUID, request: Request,
                dev: Annotated[Device, Depends(require("kiosk", "counter", "lead"))],
                ) -> dict[str, Any]:
-        return _hub(request).cancel(str(ticket_id), dev.name)
+        """Cancel a waiting ticket; a kiosk only one it issued itself."""
+        return _hub(request).cancel(str(ticket_id), dev.name,
+                                    dev.id if dev.role == "kiosk" else None)
 
     @r.post("/counters/{n}/next", response_model=None)
     async def call_next(n: CounterNo, request: Request,
-                  dev: Annotated[Device, Depends(require("counter", "lead"))],
+                  dev: Annotated[Device, Depends(holds_counter())],
                   body: NextBody | None = None) -> Response | dict[str, Any]:
         ticket, _counter = _hub(request).call_next(n, body.services if body else None, dev.name)
         if ticket is None:
@@ -169,27 +195,27 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
 
     @r.post("/counters/{n}/recall")
     async def recall(n: CounterNo, request: Request,
-               _dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+               _dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
         return _hub(request).recall(n)
 
     @r.post("/counters/{n}/finish")
     async def finish(n: CounterNo, body: FinishBody, request: Request,
-               _dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+               _dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
         return _hub(request).finish(n, body.outcome)
 
     @r.post("/counters/{n}/transfer")
     async def transfer(n: CounterNo, body: TransferBody, request: Request,
-                 _dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+                 _dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
         return _hub(request).transfer(n, body.service)
 
     @r.post("/counters/{n}/pause")
     async def pause(n: CounterNo, request: Request,
-              dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+              dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
         return _hub(request).pause(n, dev.name)
 
     @r.post("/counters/{n}/resume")
     async def resume(n: CounterNo, request: Request,
-               dev: Annotated[Device, Depends(require("counter", "lead"))]) -> dict[str, Any]:
+               dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
         return _hub(request).resume(n, dev.name)
 
     @r.post("/services/{service_id}/open")
@@ -267,7 +293,8 @@ async def _event_stream(ws: WebSocket) -> None:
             if not batch:
                 break
             for ev in batch:
-                await ws.send_json(ev)
+                if (seen := event_for(dev.role, ev)) is not None:
+                    await ws.send_json(seen)
             sent = batch[-1]["seq"]
         while True:
             live = await queue.get()
@@ -279,7 +306,8 @@ async def _event_stream(ws: WebSocket) -> None:
                 return
             if live["seq"] <= sent:
                 continue
-            await ws.send_json(live)
+            if (seen := event_for(dev.role, live)) is not None:
+                await ws.send_json(seen)
             sent = live["seq"]
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
         pass

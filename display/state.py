@@ -159,7 +159,8 @@ class BoardState:
             self._surges[service] = dict(data)
 
     def _apply_status(self, data: Mapping[str, Any]) -> None:
-        key = (str(data.get("device") or ""), str(data.get("component") or ""))
+        who = data.get("device_id") or data.get("device") or ""
+        key = (str(who), str(data.get("component") or ""))
         if data.get("ok", True):
             self._alerts.pop(key, None)
         else:
@@ -179,7 +180,8 @@ class BoardState:
     @property
     def alerts(self) -> list[str]:
         """Device alerts as one line each, in the board's language."""
-        return [alert_text(a, self.lang) for a in self._alerts.values()]
+        lines = [alert_text(a, self.lang) for a in self._alerts.values()]
+        return list(dict.fromkeys(lines))  # two kiosks' printers out read as one line
 
     @property
     def surges(self) -> list[str]:

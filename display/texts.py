@@ -79,6 +79,12 @@ _COMPONENTS = {
            "display": "Screen"},
 }
 
+#: A device told by its role: the hub does not tell displays the names of devices.
+_ROLES = {
+    "id": {"kiosk": "kios", "counter": "loket", "display": "layar", "survey": "survei"},
+    "en": {"kiosk": "kiosk", "counter": "counter", "display": "display", "survey": "survey"},
+}
+
 _AND = {"id": "dan", "en": "and"}
 
 
@@ -119,10 +125,12 @@ def service_name(service: Mapping[str, Any], lang: str = "id") -> str:
 
 def alert_text(status: Mapping[str, Any], lang: str = "id") -> str:
     """One device alert from a ``device.status`` event's data, e.g.
-    ``"Printer (kios-1): Kertas habis"``."""
+    ``"Printer (kios-1): Kertas habis"``, or ``"Printer (kios): …"`` where the hub tells the
+    device's role and not its name (as it does to displays)."""
     component = str(status.get("component") or "")
     what = _COMPONENTS[lang].get(component, component.capitalize() or LABELS[lang]["alert"])
-    device = str(status.get("device") or "").strip()
+    role = str(status.get("role") or "")
+    device = str(status.get("device") or "").strip() or _ROLES[lang].get(role, role)
     detail = str(status.get("message") or status.get("status") or "").strip()
     head = f"{what} ({device})" if device else what
     return f"{head}: {detail}" if detail else head

@@ -15,6 +15,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -177,3 +178,56 @@ class HubProcess:
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+    def counter_headers(self, n: int) -> dict[str, str]:
+        """The headers of counter device "test-loket-N" (see :meth:`counter_token`)."""
+        return {"Authorization": f"Bearer {self.counter_token(n)}"}
+
+    def counter_token(self, n: int) -> str:
+        """The token of counter device "test-loket-N", made on first use.
+
+        Why one device per number: the hub lets a counter device act only on the one
+        number it holds (taken at its first action), as each counter terminal does. The
+        ``counter`` token of :meth:`headers` holds whichever number it used first.
+        """
+        key = f"counter-{n}"
+        if key not in self.tokens:
+            from antrean.auth import create_device_token
+            from antrean.storage import Storage
+
+            st = Storage(self.data_dir)
+            try:
+                self.tokens[key] = create_device_token(st, "counter", f"test-loket-{n}",
+                                                       datetime.now(UTC))
+            finally:
+                st.close()
+        return self.tokens[key]
+
+    def counters(self) -> CounterDesks:
+        return CounterDesks(self)
+
+
+class CounterDesks:
+    """A ``HubClient`` per counter number, each with its own device's token: calls to
+    several counters as several terminals would make them."""
+
+    def __init__(self, hub: HubProcess) -> None:
+        self.hub = hub
+        self._clients: dict[int, Any] = {}
+
+    def __getitem__(self, n: int) -> Any:
+        from antrean.client import HubClient
+
+        if n not in self._clients:
+            self._clients[n] = HubClient(self.hub.url, self.hub.counter_token(n))
+        return self._clients[n]
+
+    def call_next(self, n: int, services: list[str] | None = None) -> Any:
+        return self[n].call_next(n, services)
+
+    def __enter__(self) -> CounterDesks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for c in self._clients.values():
+            c.close()

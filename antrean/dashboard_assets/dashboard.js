@@ -524,7 +524,7 @@ async function correct(ev) {
   try {
     // the hub keeps today's tickets by number; it refuses what cannot be corrected
     const q = '?date=' + encodeURIComponent(S.date);
-    const ticket = await call('/tickets/by-number/' + encodeURIComponent(number) + q);
+    const ticket = await call('/tickets/by-number/' + encodeURIComponent(number) + q, { auth: true });
     await call('/tickets/' + encodeURIComponent(ticket.id) + '/correct',
       { auth: true, method: 'POST', json: { outcome, reason } });
     say('ok', t('cor_saved', { n: number, from: outcomeLabel(ticket.state), to: outcomeLabel(outcome) }));

@@ -248,6 +248,15 @@ class Seeder:
     def __init__(self, hub: Any) -> None:
         self.hub = hub
         self.c = httpx.Client(base_url=hub.url + API, timeout=10)
+        self._held: set[int] = set()
+
+    def _counter(self, n: int) -> dict[str, str]:
+        """Counter N's own device; the lead first frees the number from whichever device
+        held it (the simulated day's counters hold 1-3)."""
+        if n not in self._held:
+            self._ok(self.c.post(f"/counters/{n}/release", headers=self.hub.headers("lead")))
+            self._held.add(n)
+        return self.hub.counter_headers(n)
 
     def close(self) -> None:
         self.c.close()
@@ -262,16 +271,16 @@ class Seeder:
 
     def call(self, counter: int, services: list[str] | None = None) -> dict[str, Any] | None:
         body = {"services": services} if services else None
-        return self._ok(self.c.post(f"/counters/{counter}/next", headers=self.hub.headers("counter"),
+        return self._ok(self.c.post(f"/counters/{counter}/next", headers=self._counter(counter),
                                     json=body))
 
     def finish(self, counter: int, outcome: str = "served") -> dict[str, Any]:
         return self._ok(self.c.post(f"/counters/{counter}/finish",
-                                    headers=self.hub.headers("counter"), json={"outcome": outcome}))
+                                    headers=self._counter(counter), json={"outcome": outcome}))
 
     def pause(self, counter: int) -> dict[str, Any]:
         return self._ok(self.c.post(f"/counters/{counter}/pause",
-                                    headers=self.hub.headers("counter")))
+                                    headers=self._counter(counter)))
 
     def rate(self, number: str, rating: int) -> dict[str, Any]:
         return self._ok(self.c.post("/ratings", headers=self.hub.headers("kiosk"),

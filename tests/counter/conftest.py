@@ -48,7 +48,9 @@ def make_vm(qtbot: Any) -> Iterator[Callable[..., Any]]:
 
     def make(hub: Any, *, number: int = 1, next_guard_s: float = 2.0, ready: bool = True,
              **kw: Any) -> Any:
-        kw.setdefault("token", hub.tokens["counter"])
+        if "token" not in kw:  # a counter device of its own per number (see hubproc.py)
+            own = getattr(hub, "counter_token", None)
+            kw["token"] = own(number) if own and number else hub.tokens["counter"]
         opts = Options(url=hub.url, number=number, mdns=False, next_guard_s=next_guard_s, **kw)
         vm = CounterViewModel(opts)
         made.append(vm)

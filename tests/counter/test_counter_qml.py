@@ -88,8 +88,8 @@ def test_screenshots_of_the_four_states(hub, make_vm, window, qtbot):
     for service, priority in (("adminduk", None), ("adminduk", None), ("adminduk", "elderly"),
                               ("kesehatan", None), ("bansos", "disabled")):
         issue(hub, service, priority)
-    httpx.post(f"{hub.url}/api/v1/counters/1/next", headers=hub.headers("counter"))
-    httpx.post(f"{hub.url}/api/v1/counters/3/pause", headers=hub.headers("counter"))
+    httpx.post(f"{hub.url}/api/v1/counters/1/next", headers=hub.counter_headers(1))
+    httpx.post(f"{hub.url}/api/v1/counters/3/pause", headers=hub.counter_headers(3))
     vm = make_vm(hub, number=2, next_guard_s=0.3)
     win = window(vm)
     _shoot(win, "idle", qtbot)

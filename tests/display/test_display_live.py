@@ -33,7 +33,7 @@ def start_display(hub, make_display, qtbot, player=None, **cfg):
 
 
 def clients(hub):
-    return HubClient(hub.url, hub.tokens["kiosk"]), HubClient(hub.url, hub.tokens["counter"])
+    return HubClient(hub.url, hub.tokens["kiosk"]), hub.counters()
 
 
 def test_a_counter_call_is_shown_and_spoken_once(shared_hub, make_display, qtbot):
@@ -122,12 +122,12 @@ def test_no_sound_device_one_log_line_the_hub_hears_of_it_and_the_screen_works(
     monkeypatch.setattr(hardware.players, "_detect_player", lambda: ("null", []))
     app = start_display(shared_hub, make_display, qtbot)
     assert app.voice.announcer is None
-    qtbot.waitUntil(lambda: "Pengeras suara (test-display): no sound device"
+    qtbot.waitUntil(lambda: "Pengeras suara (layar): no sound device"
                     in app.board.ticker, timeout=5000)
     assert app.board.hasAlerts
     assert [r.getMessage() for r in caplog.records if "sound device" in r.getMessage()] \
         == [hardware.speech.NO_SOUND_MESSAGE]
-    with HubClient(shared_hub.url, shared_hub.tokens["counter"]) as counter:
+    with shared_hub.counters() as counter:
         HubClient(shared_hub.url, shared_hub.tokens["kiosk"]).issue("literasi")
         ticket = counter.call_next(8, ["literasi"])
     qtbot.waitUntil(lambda: app.board.number == ticket["number"], timeout=5000)

@@ -135,10 +135,11 @@ def build_lead_router(require: Any) -> APIRouter:
     @r.get("/tickets/by-number/{number}")
     async def by_number(number: Annotated[str, Path(pattern=r"^[A-Z][0-9]{3,5}$")],
                         request: Request,
-                        _dev: Annotated[Device, Depends(require("lead", "counter", "kiosk"))],
+                        _dev: Annotated[Device, Depends(require("lead", "counter", "kiosk",
+                                                                "survey"))],
                         date_: Day = None) -> dict[str, Any]:
         """A ticket by its (guessable) number: devices only, never the public. The kiosk
-        needs it to rate or complain about a ticket typed in by its number."""
+        and the survey phone need it for a ticket typed in by its number."""
         from .server import ApiError
 
         hub = _hub(request)

@@ -236,9 +236,16 @@
     var msg = $('ticket-msg');
     if (!number) { say(msg, t('ticket_bad'), 'bad'); return; }
     $('ticket-submit').disabled = true;
-    call('GET', '/tickets/by-number/' + encodeURIComponent(number)).then(function (r) {
+    // a ticket by its (guessable) number is for paired devices only: send the token
+    call('GET', '/tickets/by-number/' + encodeURIComponent(number), undefined, true).then(function (r) {
       $('ticket-submit').disabled = false;
       if (r.status === 0) { say(msg, t('offline'), 'bad'); return; }
+      if (r.status === 401) {  // the token was revoked: pair this phone again
+        say(msg, t('unpaired'), 'bad');
+        write(KEY_TOKEN, null);
+        showPaired();
+        return;
+      }
       if (r.status === 404) { say(msg, t('ticket_unknown', {number: number}), 'bad'); return; }
       if (r.status !== 200 || !r.body) { say(msg, hubText(r.body), 'bad'); return; }
       if (r.body.state !== 'served') { say(msg, t('ticket_not_served', {number: number}), 'bad'); return; }

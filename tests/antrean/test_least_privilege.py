@@ -200,7 +200,7 @@ def test_public_routes_carry_aggregates_only(hub_process):
     by_number = f"{hub.url}{API}/tickets/by-number/{served['number']}"
     refused(httpx.get(by_number), 401, "unauthorized")
     refused(httpx.get(by_number, headers=hub.headers("display")), 403, "forbidden")
-    for role in ("kiosk", "counter", "lead"):
+    for role in ("kiosk", "counter", "survey", "lead"):
         assert httpx.get(by_number, headers=hub.headers(role)).json()["id"] == served["id"]
     # by its UUID (what the ticket's QR code carries) a ticket stays public
     assert httpx.get(f"{hub.url}{API}/tickets/{served['id']}").json()["number"] == served["number"]

@@ -195,14 +195,24 @@ def test_a_volunteer_pairs_the_phone_and_submits_a_survey(hub_process):
         b.wait(f"{_el('#ticket-msg')}.textContent === "
                f"'Number {number} has already answered the survey. Thank you.'")
 
-        # the lead revokes nothing here, but a phone whose token is gone is asked to pair
+        # a phone whose token is gone is asked to pair, at its next look-up (a ticket by
+        # its number is for paired devices only) ...
         b.js("localStorage.setItem('antrean.survey.token', 'bukan-token')")
         other = serve(hub)
+        type_into(b, "#ticket-number", other["number"])
+        tap(b, "#ticket-submit")
+        b.wait(f"!{_el('#pair')}.hidden")
+        assert b.js("localStorage.getItem('antrean.survey.token')") is None
+        # ... or when it sends, if the token went in between
+        b.js(f"localStorage.setItem('antrean.survey.token', {json.dumps(token)})")
+        b.goto(f"{hub.url}/survey")
+        b.wait("document.body.className === 'ready'")
         type_into(b, "#ticket-number", other["number"])
         tap(b, "#ticket-submit")
         b.wait(f"!{_el('#survey-form')}.hidden")
         for element in ELEMENT_IDS:
             tap(b, f"#q-{element} .answer[data-score='4']")
+        b.js("localStorage.setItem('antrean.survey.token', 'bukan-token')")
         tap(b, "#send")
         b.wait(f"!{_el('#pair')}.hidden")
         assert b.js("localStorage.getItem('antrean.survey.token')") is None

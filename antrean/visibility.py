@@ -26,13 +26,14 @@ HALL_DATA: dict[str, tuple[str, ...]] = {
     "ticket.recalled": (),
     "ticket.finished": ("outcome", "auto"),
     "ticket.transferred": ("from", "to"),
-    "ticket.cancelled": (),
+    "ticket.cancelled": ("reason",),  # "day_closed" when the hub closed the day
     "ticket.corrected": ("outcome", "from", "number"),
     "ticket.rated": ("rating", "number"),
     "counter.changed": ("state", "services"),
     "service.changed": ("service", "open"),
     "device.status": ("device_id", "role", "component", "ok", "status", "message"),
     "queue.alert": ("service", "level", "oldest_wait_s", "limit_s"),
+    "day.closed": ("day", "cancelled"),
 }
 
 #: Event types only leads read: residents' own words and answers.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, help="output file (a folder with --all-days)")
     e.add_argument("--config", default=None,
                    help="post config TOML (default: the example post), for names and zone")
+    e.add_argument("--bundle", action="store_true",
+                   help="one file of the log for the city (antrean city import): the events "
+                        "the city has not acknowledged yet")
+    e.add_argument("--all", action="store_true", help="with --bundle: every event, from seq 1")
 
     d = sub.add_parser("demo", help="a whole post on this machine (or a simulated day)")
     d.add_argument("--headless", action="store_true", help="no screen: simulate a day and print")
@@ -332,6 +337,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return refuse(str(exc))
     out = Path(args.out)
+    if args.bundle or args.all:
+        return _export_bundle(args, cfg, out, refuse)
     try:
         fmt = (args.format or "csv") if args.all_days else format_for(out, args.format)
     except ValueError as exc:
@@ -359,6 +366,42 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"antrean export: tidak ada tiket pada {day} — {out} hanya berisi judul kolom / "
               f"no tickets on {day}: {out} has the header row only", file=sys.stderr)
     print(f"{out}\t{n} rows ({day})")
+    return 0
+
+
+def _export_bundle(args: argparse.Namespace, cfg: PostConfig, out: Path,
+                   refuse: Callable[[str], int]) -> int:
+    """``antrean export --bundle [--all]``: the log for the city, on a USB stick."""
+    from .bundle import write_bundle
+    from .storage import DB_FILENAME, Storage
+    from .uplink import ACKED_KEY
+
+    if not args.bundle:
+        return refuse("--all hanya bersama --bundle / --all goes with --bundle")
+    if args.date or args.all_days or args.format or args.excel:
+        return refuse("--bundle memuat seluruh log, tanpa --date/--all-days/--format/--excel / "
+                      "--bundle holds the whole log: no --date/--all-days/--format/--excel")
+    data = _data_dir(args.data)
+    if not (data / DB_FILENAME).exists():
+        return refuse(f"tidak ada basis data pos di {data} / no post database in {data}")
+    st = Storage(data)
+    try:
+        others = sorted(set(st.post_ids()) - {cfg.post.id})
+        if others:
+            return refuse(f"log ini milik pos {', '.join(others)}, bukan '{cfg.post.id}': beri "
+                          f"--config /etc/antrean/hub.toml / this log is post {', '.join(others)}'s, "
+                          f"not '{cfg.post.id}': give the hub's --config")
+        acked = st.meta_value(ACKED_KEY) or "0"
+        after = 0 if args.all else int(acked) if acked.isdigit() else 0
+        out.parent.mkdir(parents=True, exist_ok=True)
+        trailer = write_bundle(st, cfg, out, after)
+    except OSError as exc:
+        return refuse(f"tidak bisa menulis {out}: {exc.strerror} / cannot write {out}: {exc.strerror}")
+    finally:
+        st.close()
+    n, last = trailer["count"], trailer["last_seq"]
+    what = (f"seq {after + 1}–{last}" if n else "tidak ada peristiwa baru / no new events")
+    print(f"{out}\t{n} peristiwa / events ({what}), pos {cfg.post.id}")
     return 0
 
 

@@ -248,6 +248,11 @@ class Storage:
         with self.engine.connect() as c:
             return [wire_from_row(row._mapping, tz) for row in c.execute(q)]
 
+    def post_ids(self) -> list[str]:
+        """The post ids this database's tickets carry (one, on a sound post)."""
+        with self.engine.connect() as c:
+            return [r[0] for r in c.execute(select(tickets.c.post_id).distinct())]
+
     def instance(self) -> str:
         """This database's own UUID (the city's key for "which hub database is this")."""
         return self.meta_value("instance") or ""

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from . import __version__
+from .bundle import post_meta
 from .config import CityLink, ConfigError, PostConfig
 from .storage import Storage
 
@@ -176,7 +177,7 @@ class Uplink:
             self._ok()
             return False
         body = {"post": self.config.post.id, "instance": self._instance,
-                "after": self._acked, "meta": self._meta(), "events": events}
+                "after": self._acked, "meta": post_meta(self.config), "events": events}
         r = self._call(client, "POST", "/events", json=body)
         if r.status_code == 409 and isinstance(self._json(r).get("acked_seq"), int):
             self._acked = int(self._json(r)["acked_seq"])  # the city holds less: resend
@@ -232,12 +233,6 @@ class Uplink:
                          long=True)
         raise _Retry(f"server kota menjawab {r.status_code} {msg}".strip(),
                      f"the city server answered {r.status_code} {msg_en}".strip())
-
-    def _meta(self) -> dict[str, Any]:
-        c = self.config
-        return {"name": c.post.name, "name_en": c.post.name_en, "timezone": c.post.timezone,
-                "services": [{"id": s.id, "letter": s.letter, "name": s.name,
-                              "name_en": s.name_en} for s in c.services]}
 
     # ----- bookkeeping --------------------------------------------------------------------
     def _ok(self) -> None:

@@ -3,6 +3,7 @@
     antrean city --db URL [--host H] [--port 8471] [--config city.toml]
     antrean city token --db URL --post POST_ID --name NAME     (a post's uplink token)
     antrean city token --db URL --officer NAME                 (a city officer's token)
+    antrean city import --db URL FILE                          (a post's USB bundle)
 
 ``--db`` may instead come from ``ANTREAN_CITY_DB`` (keeps a password out of ``ps``).
 Every failure is one line in Indonesian and English on stderr, exit code 2; no traceback.
@@ -14,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 __all__ = ["main", "build_parser"]
 
@@ -26,7 +28,9 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=PROG, description="Server kota Antrean / the city server")
+    p = argparse.ArgumentParser(prog=PROG, description="Server kota Antrean / the city server",
+                                epilog="also: antrean city token …, antrean city import … "
+                                       "(each with --help)")
     _db_arg(p)
     p.add_argument("--host", default=None, help="address to bind (default from config: 0.0.0.0)")
     p.add_argument("--port", type=int, default=None, help="port (default from config: 8471)")
@@ -43,6 +47,14 @@ def _token_parser() -> argparse.ArgumentParser:
     who.add_argument("--post", help="the post id (as in its hub.toml [post] id)")
     who.add_argument("--officer", metavar="NAME", help="a city officer's name")
     p.add_argument("--name", help="with --post: a name for this token, e.g. the hub")
+    return p
+
+
+def _import_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"{PROG} import",
+                                description="load a post's bundle (antrean export --bundle)")
+    _db_arg(p)
+    p.add_argument("file", help="the bundle file")
     return p
 
 
@@ -103,6 +115,15 @@ def _token(argv: list[str]) -> int:
     return 0
 
 
+def _import(argv: list[str]) -> int:
+    from .bundle_import import import_bundle
+
+    args = _import_parser().parse_args(argv)
+    if not args.db:
+        return _fail("--db (atau ANTREAN_CITY_DB) wajib diisi.", "--db (or ANTREAN_CITY_DB) is required.")
+    return import_bundle(args.db, Path(args.file))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -110,4 +131,6 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if argv and argv[0] == "token":
         return _token(argv[1:])
+    if argv and argv[0] == "import":
+        return _import(argv[1:])
     return _serve(argv)

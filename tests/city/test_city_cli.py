@@ -3,6 +3,7 @@ English after, never a traceback) when the database is down, misnamed or from th
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import subprocess
 import sys
@@ -26,7 +27,7 @@ def antrean_city(*args: str, timeout: float = 60) -> subprocess.CompletedProcess
 def _refused(res: subprocess.CompletedProcess[str], *words: str) -> None:
     assert res.returncode == 2, res
     assert "Traceback" not in res.stderr and "Traceback" not in res.stdout
-    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("antrean city:")]
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("antrean city")]
     assert len(lines) >= 2, res.stderr  # Indonesian, then English
     for w in words:
         assert w.lower() in res.stderr.lower(), (w, res.stderr)
@@ -72,6 +73,11 @@ def test_a_database_that_is_down_is_said_so(tmp_path):
     _refused(antrean_city("--db", url, "--port", str(free_port())), "PostgreSQL berjalan",
              "Is PostgreSQL running")
     _refused(antrean_city("token", "--db", url, "--officer", "x"), "tidak dapat dihubungi")
+    head = b'{"format":"antrean-bundle","version":1}\n'  # a whole bundle of no events
+    bundle = tmp_path / "empty.bundle"
+    bundle.write_bytes(gzip.compress(head + b'{"trailer":{"count":0,"sha256":"'
+                                     + hashlib.sha256(head).hexdigest().encode() + b'"}}\n'))
+    _refused(antrean_city("import", "--db", url, str(bundle)), "tidak dapat dihubungi")
 
 
 @pytest.mark.parametrize("url, words", [

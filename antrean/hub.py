@@ -221,15 +221,16 @@ class Hub:
         closed = self.calendar.is_closed(self.day, now)
         services = []
         for s in self.config.services:
-            waiting = [self.state.tickets[i] for i in self.state.waiting.get(s.id, {})]
-            oldest = min((t.issued_at for t in waiting), default=None)
+            line = self.state.waiting[s.id]  # sorted: the oldest and the counts are at hand
+            first = line.oldest()
+            oldest = first.issued_at if first is not None else None
             services.append({
                 "id": s.id,
                 "letter": s.letter,
                 "name": s.name,
                 "open": self.state.services[s.id].open and not closed,
-                "waiting": len(waiting),
-                "priority_waiting": sum(1 for t in waiting if t.is_priority),
+                "waiting": len(line),
+                "priority_waiting": len(line.priority),
                 "oldest_wait_s": max(0, int((now - oldest).total_seconds())) if oldest else None,
                 "open_counters": self.state.open_counters(s.id),
             })

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from .model import Event, EventType, TicketState
+from .model import Event, EventType
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -103,9 +103,9 @@ def check_alerts(hub: Hub) -> list[dict[str, Any]]:
     now = hub.now()
     limit = timedelta(minutes=hub.config.hub.surge_wait_min)
     events = []
-    for sid, ids in hub.state.waiting.items():
-        oldest = min((hub.state.tickets[i].issued_at for i in ids
-                      if hub.state.tickets[i].state is TicketState.WAITING), default=None)
+    for sid, line in hub.state.waiting.items():
+        first = line.oldest()
+        oldest = first.issued_at if first is not None else None
         over = oldest is not None and now - oldest > limit
         if over and sid not in hub.alerts:
             assert oldest is not None

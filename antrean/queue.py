@@ -30,7 +30,7 @@ from .model import (
     TicketState,
     format_number,
 )
-from .priority import Policy, choose_next, next_streak, rank_key
+from .priority import Policy, WaitingLine, choose_from_lines, next_streak
 
 __all__ = ["QueueError", "QueueState", "RECENT_SERVICE_TIMES"]
 
@@ -76,7 +76,8 @@ class QueueState:
         self.tickets: dict[str, Ticket] = {}
         self.by_request: dict[str, str] = {}
         self.by_number: dict[tuple[str, str], str] = {}
-        self.waiting: dict[str, dict[str, None]] = {s: {} for s in self.services}
+        # per service, its waiting tickets sorted as the priority rule reads them
+        self.waiting: dict[str, WaitingLine[Ticket]] = {s: WaitingLine() for s in self.services}
         self.counters: dict[int, Counter] = {}
         self.streak = 0
         self.last_seq: dict[tuple[str, str], int] = {}
@@ -199,11 +200,15 @@ class QueueState:
         return self.tickets[tid], [ev]
 
     def eligible(self, services: Iterable[str] | None) -> list[Ticket]:
-        ids = self.services.keys() if services is None else services
+        """Every waiting ticket of ``services`` (all when None), service by service."""
         out: list[Ticket] = []
-        for s in ids:
-            out.extend(self.tickets[t] for t in self.waiting.get(s, ()))
+        for s in self._lines(services):
+            out.extend(self.tickets[t] for t in s)
         return out
+
+    def _lines(self, services: Iterable[str] | None) -> list[WaitingLine[Ticket]]:
+        ids = self.services.keys() if services is None else services
+        return [line for s in ids if (line := self.waiting.get(s)) is not None]
 
     def call_next(
         self, n: int, now: datetime, services: Sequence[str] | None = None, device: str | None = None
@@ -230,7 +235,7 @@ class QueueState:
                 [Event(EventType.TICKET_FINISHED, now, c.ticket_id, n,
                        {"outcome": "served", "auto": True})]
             )
-        choice = choose_next(self.eligible(c.services), now, self.policy, self.streak)
+        choice = choose_from_lines(self._lines(c.services), now, self.policy, self.streak)
         if choice is None:
             return None, events
         streak = next_streak(self.streak, choice)
@@ -387,12 +392,12 @@ class QueueState:
         key = (t.day, t.issue_service)
         self.last_seq[key] = max(self.last_seq.get(key, 0), t.seq)
         self.issued[key] = self.issued.get(key, 0) + 1
-        self.waiting.setdefault(t.service, {})[t.id] = None
+        self._line(t.service).add(t.id, t)
 
     def _on_called(self, e: Event) -> None:
         t = self.tickets[e.ticket_id or ""]
         assert e.counter is not None
-        self.waiting.get(t.service, {}).pop(t.id, None)
+        self._unwait(t)
         t.state = TicketState.CALLED
         t.called_at = t.called_at or e.at
         t.last_called_at = e.at
@@ -430,11 +435,11 @@ class QueueState:
         t.service = e.data["to"]
         t.state = TicketState.WAITING
         t.transfers += 1
-        self.waiting.setdefault(t.service, {})[t.id] = None
+        self._line(t.service).add(t.id, t)
 
     def _on_cancelled(self, e: Event) -> None:
         t = self.tickets[e.ticket_id or ""]
-        self.waiting.get(t.service, {}).pop(t.id, None)
+        self._unwait(t)
         self._release(t, e.at)  # a called ticket closed with the day frees its counter
         t.state = TicketState.CANCELLED
         t.outcome = "cancelled"
@@ -486,23 +491,11 @@ class QueueState:
         return self.services[service].default_s
 
     def position(self, t: Ticket, now: datetime) -> int | None:
-        """People ahead of ``t`` in its service's queue (``None`` unless waiting)."""
+        """People ahead of ``t`` in its service's queue (``None`` unless waiting): the
+        tickets :func:`antrean.priority.rank_key` puts first, counted in O(log n)."""
         if t.state is not TicketState.WAITING:
             return None
-        queue = self.waiting.get(t.service, {})
-        # The ticket issued last of all (the kiosk's answer, the hot path): if regular and
-        # not overdue, every other waiting ticket of its service ranks ahead of it — each was
-        # issued no later and arrived earlier. (Index order is no guide: a transferred ticket
-        # is appended but keeps its issue time.)
-        if (t.arrival == self._arrivals and not t.is_priority
-                and now - t.issued_at <= self.policy.max_wait):
-            return len(queue) - 1
-        mine = rank_key(t, now, self.policy)  # type: ignore[arg-type]
-        return sum(
-            1 for other in queue
-            if other != t.id
-            and rank_key(self.tickets[other], now, self.policy) < mine  # type: ignore[arg-type]
-        )
+        return self._line(t.service).position(t, now, self.policy)
 
     def estimated_wait_s(self, t: Ticket, now: datetime, position: int | None = None) -> int | None:
         pos = self.position(t, now) if position is None else position
@@ -513,7 +506,19 @@ class QueueState:
         return int(math.ceil(pos * self.mean_service_s(t.service) / counters))
 
     def waiting_count(self, service: str) -> int:
-        return len(self.waiting.get(service, {}))
+        line = self.waiting.get(service)
+        return len(line) if line is not None else 0
+
+    def _unwait(self, t: Ticket) -> None:
+        line = self.waiting.get(t.service)
+        if line is not None:
+            line.discard(t.id)
+
+    def _line(self, service: str) -> WaitingLine[Ticket]:
+        line = self.waiting.get(service)
+        if line is None:  # a service no longer in the config, met in a replayed log
+            line = self.waiting[service] = WaitingLine()
+        return line
 
     def snapshot(self) -> dict[str, Any]:
         return {"tickets": len(self.tickets), "streak": self.streak}

@@ -15,7 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from antrean.priority import Choice, Policy, choose_next, next_streak, rank_key
+from antrean.priority import (
+    Choice,
+    Policy,
+    WaitingLine,
+    choose_from_lines,
+    choose_next,
+    next_streak,
+    rank_key,
+)
 
 NOW = datetime(2024, 5, 6, 3, 0, tzinfo=UTC)  # 10:00 WIB
 POLICY = Policy(priority_burst=3, max_wait=timedelta(minutes=60))
@@ -297,3 +305,68 @@ def test_choice_matches_rank_key_and_burst(
     new = next_streak(streak, c)
     if c.reason != "overdue" and streak <= burst:
         assert new <= burst
+
+
+# ----- the fast path (WaitingLine, choose_from_lines) against the scan --------------------
+# Tickets spread over up to three lines (services), added and removed in a random order;
+# ages are drawn from a few values so equal ages (and equal arrivals) happen often.
+_line_ops = st.lists(
+    st.tuples(st.integers(0, 2), st.sampled_from([0, 30, 59, 60, 61, 90]), st.booleans(),
+              st.integers(0, 3), st.booleans()),
+    min_size=0, max_size=30,
+)
+
+
+def _build_lines(ops: list[tuple[int, int, bool, int, bool]]
+                 ) -> tuple[list[WaitingLine[C]], list[dict[str, C]]]:
+    """The lines and, beside them, plain dicts in insertion order (what the scan reads)."""
+    lines: list[WaitingLine[C]] = [WaitingLine() for _ in range(3)]
+    plain: list[dict[str, C]] = [{} for _ in range(3)]
+    for i, (line, minutes, is_prio, arrival, remove) in enumerate(ops):
+        if remove and plain[line]:
+            victim = next(iter(plain[line])) if i % 2 else list(plain[line])[-1]
+            del plain[line][victim]
+            lines[line].discard(victim)
+            continue
+        t = C(f"t{i}", ago(minutes), arrival, is_prio)
+        plain[line][t.name] = t
+        lines[line].add(t.name, t)
+    return lines, plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(ops=_line_ops, order=st.permutations([0, 1, 2]), k=st.integers(1, 3),
+       streak=st.integers(0, 5), burst=st.integers(1, 4), max_wait=st.sampled_from([30, 60]))
+def test_fast_path_chooses_exactly_what_choose_next_chooses(
+    ops: list[tuple[int, int, bool, int, bool]], order: list[int], k: int, streak: int,
+    burst: int, max_wait: int,
+) -> None:
+    policy = Policy(priority_burst=burst, max_wait=timedelta(minutes=max_wait))
+    lines, plain = _build_lines(ops)
+    chosen = order[:k]  # the services a counter serves, in its own order
+    scan = choose_next([t for i in chosen for t in plain[i].values()], NOW, policy, streak)
+    fast = choose_from_lines([lines[i] for i in chosen], NOW, policy, streak)
+    if scan is None:
+        assert fast is None
+        return
+    assert fast is not None
+    assert fast.ticket is scan.ticket
+    assert (fast.reason, fast.regular_waiting) == (scan.reason, scan.regular_waiting)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ops=_line_ops, max_wait=st.sampled_from([30, 60]))
+def test_line_positions_are_the_rank_key_counts(
+    ops: list[tuple[int, int, bool, int, bool]], max_wait: int
+) -> None:
+    policy = Policy(max_wait=timedelta(minutes=max_wait))
+    lines, plain = _build_lines(ops)
+    for line, tickets in zip(lines, plain, strict=True):
+        assert list(line) == list(tickets) and len(line) == len(tickets)
+        for t in tickets.values():
+            mine = rank_key(t, NOW, policy)
+            ahead = sum(1 for o in tickets.values() if o is not t and rank_key(o, NOW, policy) < mine)
+            assert line.position(t, NOW, policy) == ahead, t
+        # the oldest: the first of the scan's order among the smallest (issued_at, arrival)
+        oldest = min(tickets.values(), key=lambda t: (t.issued_at, t.arrival), default=None)
+        assert line.oldest() is oldest

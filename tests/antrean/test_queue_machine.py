@@ -21,7 +21,7 @@ from antrean.clock import FixedClock
 from antrean.config import PostConfig
 from antrean.days import DAY_CLOSED, PostCalendar, closing_events
 from antrean.model import FINAL_STATES, CounterState, Event, EventType, Ticket, TicketState
-from antrean.priority import rank_key
+from antrean.priority import choose_next, rank_key
 from antrean.queue import QueueError, QueueState
 
 # 22:30 WIB: a run of steps crosses the post's midnight (17:00 UTC).
@@ -187,6 +187,8 @@ class QueueMachine(RuleBasedStateMachine):
         eligible = [t for t in self.st.tickets.values()
                     if t.state is TicketState.WAITING and t.service in scope]
         first_called = {t.id: t.called_at for t in eligible}
+        # the rule as a scan (choose_next) over what the counter may serve, service by service
+        spec = choose_next(self.st.eligible(services), self.now, self.st.policy, self.st.streak)
         res = self._run(self.st.call_next, n, self.now, services)
         assert not isinstance(res, QueueError), res
         t, evs = res
@@ -205,6 +207,8 @@ class QueueMachine(RuleBasedStateMachine):
             assert c.state is not CounterState.SERVING and c.ticket_id is None
             return
         assert t is not None and t in eligible and types[-1] is EventType.TICKET_CALLED
+        # the fast path (sorted lines) called exactly the scan's choice, for the same reason
+        assert spec is not None and t is spec.ticket and evs[-1].data["reason"] == spec.reason
         assert t.state is TicketState.CALLED and t.counter == n and c.ticket_id == t.id
         assert t.called_at == (first_called[t.id] or self.now), "first call time lost"
         assert t.last_called_at == self.now
@@ -432,6 +436,10 @@ class QueueMachine(RuleBasedStateMachine):
         for service, queue in self.st.waiting.items():
             positions = sorted(self.st.position(self.st.tickets[tid], self.now) for tid in queue)
             assert positions == list(range(len(queue))), f"positions in {service}: {positions}"
+            keys = {tid: rank_key(self.st.tickets[tid], self.now, self.st.policy) for tid in queue}
+            for tid in queue:  # counted by bisection: exactly the tickets rank_key puts first
+                ahead = sum(1 for k in keys.values() if k < keys[tid])
+                assert self.st.position(self.st.tickets[tid], self.now) == ahead
             for tid in queue:
                 w = self.st.estimated_wait_s(self.st.tickets[tid], self.now)
                 assert w is not None and w >= 0

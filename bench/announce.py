@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/announce.py [N]
 
-1. Synthesis: espeak-ng (pyttsx3, one engine) for A001, A012, B120, C305 at counters
-   1-12 — the sentence alone, and the whole announcement WAV (chime + sentence).
+1. Synthesis: espeak-ng (pyttsx3 in the speech worker process) for A001, A012, B120, C305
+   at counters 1-12 — the sentence alone, and the whole announcement WAV (chime +
+   sentence). Also: a worker's start (spawn -> ready), and a ``kill -9`` of the worker ->
+   the next sentence written by its successor.
 2. Latency, on the display's real path against a real hub process: a counter calls, the
    display's event stream receives ``ticket.called`` ("event received"), the Voice hands it
    to the Announcer, which renders the WAV and starts the player ("audio starts": the
@@ -16,7 +18,9 @@ Target (issue 5): event received -> audio starts p99 <= 300 ms.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,6 +37,7 @@ from display.config import VoiceSection
 from display.feed import HubFeed
 from display.voice import Voice, make_announcer
 from hardware.speech import FakePlayer, Synthesizer, render_announcement, wav_duration
+from hardware.synthesizer import HEALTHY_S
 
 NUMBERS = ("A001", "A012", "B120", "C305")
 
@@ -54,6 +59,33 @@ def bench_synthesis(tmp: Path) -> None:
     print(f"synthesis, chime + sentence WAV:  {summary(full_ms)}")
     print(f"announcement length: {min(seconds):.2f}-{max(seconds):.2f} s "
           f"(median {statistics.median(seconds):.2f} s)")
+
+
+def bench_worker(tmp: Path, runs: int = 3) -> None:
+    """A worker's start, and kill -9 -> the next sentence written, for a worker that had
+    served HEALTHY_S (replaced at once) and for one that had not (after the back-off)."""
+    starts: list[float] = []
+    recoveries: dict[bool, list[float]] = {True: [], False: []}
+    for run in range(2 * runs):
+        served = run % 2 == 0
+        t = time.perf_counter()
+        with Synthesizer(keep_trying=True) as synth:
+            synth.wait_up(30)
+            starts.append((time.perf_counter() - t) * 1000)
+            synth.synthesize("satu", tmp / "w.wav")
+            if served:
+                time.sleep(HEALTHY_S)
+            pid = synth.pid
+            assert pid is not None
+            t = time.perf_counter()
+            os.kill(pid, signal.SIGKILL)
+            synth.synthesize("Nomor antrean A satu", tmp / "w.wav")
+            recoveries[served].append((time.perf_counter() - t) * 1000)
+    print(f"speech worker start (spawn -> ready):      {summary(starts)}")
+    print(f"kill -9 -> next sentence, worker had served {HEALTHY_S:g} s: "
+          f"{summary(recoveries[True])}")
+    print(f"kill -9 -> next sentence, a young worker (0.5 s back-off): "
+          f"{summary(recoveries[False])}")
 
 
 def bench_aplay(tmp: Path) -> None:
@@ -133,6 +165,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     with tempfile.TemporaryDirectory(prefix="bench-announce-") as tmp:
         bench_synthesis(Path(tmp))
+        bench_worker(Path(tmp))
         bench_aplay(Path(tmp))
         bench_latency(Path(tmp), n)
 

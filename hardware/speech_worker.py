@@ -59,11 +59,13 @@ class Engine:
     (pyttsx3 itself silently ignores an unknown voice)."""
 
     def __init__(self, languages: Sequence[str], driver: str = "espeak") -> None:
+        self._espeak = driver == "espeak"
         try:
             import pyttsx3.engine
 
             self._engine = pyttsx3.engine.Engine(driver)  # not pyttsx3.init(): no cache
             self._voices = self._engine.getProperty("voices")
+            self._wait_until_idle()
             self._engine.runAndWait()  # an empty run leaves the engine idle
         except Exception as exc:
             raise EngineError(f"cannot start espeak-ng through pyttsx3 (driver {driver!r}): "
@@ -80,9 +82,9 @@ class Engine:
         if self._engine.getProperty("voice") != voice:
             raise EngineError(f"espeak-ng refused the voice {voice!r}")
         # One utterance per run (more would overwrite each other). A run that leaves no
-        # audio is tried again: pyttsx3 drops a sentence now and then (about 1 in 150 when
-        # several engines shared a process; kept as a safety net).
+        # audio is tried again, a safety net: waiting for espeak to be idle suffices.
         for _attempt in range(WRITE_ATTEMPTS):
+            self._wait_until_idle()
             path.unlink(missing_ok=True)
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
@@ -90,6 +92,20 @@ class Engine:
                 return
             time.sleep(0.01)
         raise EngineError(f"espeak-ng wrote no audio for {text!r}")
+
+
+    def _wait_until_idle(self, timeout_s: float = 2.0) -> None:
+        # espeak-ng applies settings and ends sentences on a thread of its own; while it
+        # still reports itself busy, pyttsx3's runAndWait() cancels the sentence it starts:
+        # an empty WAV after ~160 ms, then a retry. Measured here with one engine in this
+        # process and no wait: 5 sentences in 105, each +160 ms (bench/announce.py p99).
+        if not self._espeak:
+            return
+        from pyttsx3.drivers import _espeak  # pyttsx3's binding of espeak_IsPlaying()
+
+        deadline = time.monotonic() + timeout_s
+        while _espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.001)
 
 
 def _serve(engine: Engine, requests: TextIO, out: TextIO) -> None:

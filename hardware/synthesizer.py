@@ -248,7 +248,7 @@ class Synthesizer:
 
     # ----- the supervisor thread ---------------------------------------------------------
     def _supervise(self) -> None:
-        delay = self._backoff[0]
+        delay = self._backoff[0]  # before the next start after a failure; doubles each time
         while True:
             with self._cond:
                 if self._state == "closed":
@@ -258,20 +258,20 @@ class Synthesizer:
                     worker = self._worker = _Worker(self._cmd)
                 except OSError as exc:
                     worker, failed = None, f"cannot start the speech worker: {exc}"
+            healthy = was_up = False
             if worker is not None:
                 started = time.monotonic()
                 was_up, failed = self._run(worker)
                 healthy = was_up and time.monotonic() - started >= HEALTHY_S
-                delay = self._backoff[0] if healthy else delay
-            else:
-                was_up = healthy = False
             if not self._went_down(failed, was_up):
                 return
+            if healthy:  # a worker that served a while died: its successor starts at once
+                delay = self._backoff[0]
+                continue
             with self._cond:
                 if self._cond.wait_for(lambda: self._state == "closed", delay):
                     return
-            if not healthy:
-                delay = min(delay * 2, self._backoff[1])
+            delay = min(delay * 2, self._backoff[1])
 
     def _run(self, worker: _Worker) -> tuple[bool, str]:
         """Serve one worker until it ends: (whether it came up, why it ended)."""

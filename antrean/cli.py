@@ -33,10 +33,20 @@ def _day(s: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from exc
 
 
+_DEBUG_HELP = "debug logging, and the traceback of a start-up fault"
+
+
+def _debug_flag(parser: argparse.ArgumentParser) -> None:
+    """``--debug`` after the command too (``antrean hub --data D --debug``)."""
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help=_DEBUG_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="antrean", description="Antrean — antrean pos pelayanan")
     p.add_argument("--version", action="version", version=f"antrean {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
     h = sub.add_parser("hub", help="run the post's hub (API, database, mDNS)")
@@ -101,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one file of the log for the city (antrean city import): the events "
                         "the city has not acknowledged yet")
     e.add_argument("--all", action="store_true", help="with --bundle: every event, from seq 1")
+    for storage_user in (h, t, pc, e):
+        _debug_flag(storage_user)
 
     d = sub.add_parser("demo", help="a whole post on this machine (or a simulated day)")
     d.add_argument("--headless", action="store_true", help="no screen: simulate a day and print")
@@ -489,13 +501,26 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
         return _cmd_doctor(argv[1:])
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+    logging.basicConfig(level=logging.DEBUG if args.verbose or args.debug else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("alembic", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     handlers = {"hub": _cmd_hub, "token": _cmd_token, "pair": _cmd_pair, "export": _cmd_export,
                 "demo": _cmd_demo, "join": _cmd_join, "announce": _cmd_announce, "setup": _cmd_setup}
-    return handlers[args.cmd](args)
+    from .dbcheck import StorageFault
+
+    try:
+        return handlers[args.cmd](args)
+    except StorageFault as exc:
+        # One message in Indonesian and English naming the file and the fix, an exit
+        # status per cause (README "Start-up faults"); the traceback only with --debug.
+        if args.debug:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        print(f"antrean {args.cmd}: {exc.message}\nantrean {args.cmd}: {exc.message_en}",
+              file=sys.stderr)
+        return exc.exit_status
 
 
 if __name__ == "__main__":

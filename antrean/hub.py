@@ -10,6 +10,7 @@ disk. Reads (queue, services, tickets) are answered from memory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,9 @@ from .config import PostConfig
 from .datalock import DataLock
 from .daylog import LiveDay
 from .days import PostCalendar, closing_events
+from .dbcheck import check_folder, classify
 from .devices import DeviceRegistry
+from .hubhealth import HubUnavailable, StorageHealth
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
 from .storage import Storage
@@ -40,10 +43,6 @@ log = logging.getLogger(__name__)
 SUBSCRIBER_QUEUE = 2000
 
 
-class HubUnavailable(Exception):
-    """The database refused a write; nothing was changed."""
-
-
 class Hub:
     def __init__(self, config: PostConfig, data_dir: str | Path, clock: Clock | None = None) -> None:
         self.config = config
@@ -52,12 +51,28 @@ class Hub:
         self.calendar = PostCalendar(config.tz, config.post.day_end_time)
         # One hub per data folder, held until close(); taken before the database is opened,
         # so a second hub never migrates nor reads a database the first one is writing.
+        check_folder(Path(data_dir))  # a missing card is said as such, not made a new folder
         self._lock = DataLock(data_dir).acquire()
         try:
             self.storage = Storage(data_dir)
         except BaseException:
             self._lock.release()
             raise
+        try:
+            self._open()
+        except BaseException as exc:
+            self.storage.close()
+            self._lock.release()
+            fault = classify(exc, self.storage.path) if isinstance(exc, Exception) else None
+            if fault is not None:  # e.g. a page of today's events that cannot be read
+                raise fault from exc
+            raise
+
+    def _open(self) -> None:
+        """Everything after the database opened: the queue read back, the day closed."""
+        config = self.config
+        self.storage_health = StorageHealth(self.storage.path)
+        self._stale = False  # memory may be ahead of disk: reload before anything else
         self.state = QueueState(config)
         self.day = ""  # the post day the queue in memory holds
         self.closed_through = self.storage.last_closed_day()  # days up to it are closed
@@ -90,6 +105,8 @@ class Hub:
         every request (so no request ever sees yesterday's queue as live). Cheap when there
         is nothing to do. A close that cannot be written is retried on the next call.
         """
+        if self._stale:
+            self._reload_after_failure()
         now = self.now()
         through = self.calendar.closed_through(now)
         if self.closed_through is None or through > self.closed_through:
@@ -243,7 +260,8 @@ class Hub:
 
     def health_json(self) -> dict[str, Any]:
         now = self.now()
-        return {"status": "ok", "post": {"id": self.config.post.id, "name": self.config.post.name},
+        return {**self.storage_health.status(),
+                "post": {"id": self.config.post.id, "name": self.config.post.name},
                 "api": 1, "version": __version__, "time": self.local(now),
                 "tz": self.config.post.timezone, "day": self.day_json(now),
                 "city": self.uplink.status() if self.uplink is not None else None}
@@ -274,9 +292,8 @@ class Hub:
                 with self.storage.transaction() as tx:
                     seqs = tx.append(events, days, snaps)
         except Exception as exc:
-            log.exception("database write failed; reloading the queue from disk")
-            self.reload()
-            raise HubUnavailable(str(exc)) from exc
+            raise self._write_failed(exc) from exc
+        self.storage_health.ok()
         wire = []
         for e, seq, snap in zip(events, seqs, snaps, strict=True):
             wire.append({"seq": seq, "type": e.type.value, "at": self.local(e.at), "ticket": snap,
@@ -285,6 +302,33 @@ class Hub:
             self.last_seq = seqs[-1]
         self.publish(wire)
         return wire
+
+    def _write_failed(self, exc: BaseException) -> HubUnavailable:
+        """A write failed: say so in /health, rebuild memory from disk, return the refusal."""
+        refusal = self.storage_health.failed(exc, self.now())
+        self._stale = True
+        with contextlib.suppress(HubUnavailable):  # reads fail too: refuse until they work
+            self._reload_after_failure()
+        return refusal
+
+    def _reload_after_failure(self) -> None:
+        try:
+            self.reload()
+        except Exception as exc:
+            log.debug("reloading the queue failed", exc_info=exc)
+            raise self.storage_health.failed(exc, self.now()) from exc
+        self._stale = False
+
+    def probe_storage(self) -> None:
+        """While writes fail, try one now and then (the day timer calls this): the first
+        that works says so in the log and turns /health back to ok."""
+        if not self.storage_health.degraded:
+            return
+        e = Event(EventType.DEVICE_STATUS, self.now(), data={
+            "device": "Hub", "role": "hub", "component": "storage", "ok": True,
+            "status": "ok", "message": "Penyimpanan hub bekerja lagi"})
+        with contextlib.suppress(HubUnavailable):
+            self._commit([e])
 
     def publish(self, wire: list[dict[str, Any]]) -> None:
         if not wire:
@@ -356,16 +400,14 @@ class Hub:
                     "ditutup. Silakan ambil nomor baru.",
                     f"This request was already used on {earlier}; that day's numbers are "
                     "closed. Please take a new ticket.") from exc
-            log.exception("ticket insert failed; reloading the queue from disk")
-            self.reload()
-            raise HubUnavailable(str(exc)) from exc
+            raise self._write_failed(exc) from exc
         except Exception as exc:
-            log.exception("ticket insert failed; reloading the queue from disk")
-            self.reload()
+            refusal = self._write_failed(exc)
             if request_id in self.state.by_request:  # it was committed after all
                 tid = self.state.by_request[request_id]
                 return self.ticket_json(self.state.tickets[tid], now), False
-            raise HubUnavailable(str(exc)) from exc
+            raise refusal from exc
+        self.storage_health.ok()
         self.last_seq = wire["seq"]
         self.publish([wire])
         return wire["ticket"], True

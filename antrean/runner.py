@@ -21,7 +21,7 @@ from fastapi import FastAPI
 
 from .clock import Clock
 from .config import PostConfig
-from .hub import Hub
+from .hub import Hub, HubUnavailable
 from .server import create_app
 from .tls import format_fingerprint, tls_enabled
 
@@ -93,6 +93,9 @@ async def _day_loop(hub: Hub) -> None:
         await asyncio.sleep(hub.seconds_to_roll())
         try:
             hub.roll()
+            hub.probe_storage()  # while writes fail: try one, to say when they work again
+        except HubUnavailable:
+            pass  # already said, once, in the log and in /health
         except Exception:
             log.exception("closing the day failed")
 

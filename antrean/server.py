@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketDisconnect
@@ -423,9 +424,15 @@ def create_app(hub: Hub) -> FastAPI:
 
     @app.exception_handler(HubUnavailable)
     async def _unavailable(_r: Request, exc: HubUnavailable) -> JSONResponse:
-        return _error(503, "storage_unavailable",
-                      "Penyimpanan hub sedang bermasalah; tidak ada yang berubah. Coba lagi.",
-                      "The hub's storage failed; nothing was changed. Try again.")
+        return _error(503, "storage_unavailable", exc.message, exc.message_en,
+                      reason=exc.reason)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _storage(_r: Request, exc: SQLAlchemyError) -> JSONResponse:
+        """A read the database refused (a damaged page, a failing card): said, not a 500."""
+        refusal = hub.storage_health.failed(exc, hub.now())
+        return _error(503, "storage_unavailable", refusal.message, refusal.message_en,
+                      reason=refusal.reason)
 
     install_error_handlers(app)
     return app

@@ -8,8 +8,11 @@ device tokens and pairing codes while the hub runs (SQLite serialises the writer
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
@@ -37,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 
+from .dbcheck import StorageFault, check_db_file, check_folder, classify
 from .model import Event, EventType
 
 __all__ = ["Storage", "DB_FILENAME", "metadata", "tickets", "events", "devices", "pairing_codes",
@@ -137,34 +141,100 @@ def _iso(dt: datetime) -> str:
     return dt.isoformat()
 
 
+def _engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _migrate(engine: Engine, path: Path) -> None:
+    """Bring the schema to the newest Alembic revision; a revision this Antrean does not
+    know (a newer one wrote the file) is refused before anything is touched."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
+    with engine.begin() as conn:
+        unknown = [r for r in MigrationContext.configure(conn).get_current_heads()
+                   if r not in known]
+        if unknown:
+            raise StorageFault("db_newer", path, ", ".join(unknown))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _create_database(path: Path) -> None:
+    """Make a new database beside ``path`` and link it into place once whole, so a power
+    cut during the first start never leaves a half-made (or 0-byte) ``antrean.db``."""
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+    try:  # mode 0o666 less the umask, as SQLite would make it (not mkstemp's 0o600)
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except OSError as exc:
+        raise classify(exc, path) or StorageFault("io_error", path, str(exc)) from exc
+    try:
+        engine = _engine(tmp)
+        try:
+            _migrate(engine, tmp)
+        finally:
+            engine.dispose()
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs
+            os.link(tmp, path)  # (link never replaces, unlike rename)
+        dirfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
+    except StorageFault:
+        raise
+    except Exception as exc:
+        fault = classify(exc, path)
+        if fault is None:
+            raise
+        raise fault from exc
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+
+
 class Storage:
     """One post database. ``close()`` is safe to call twice."""
 
     def __init__(self, data_dir: str | Path, *, migrate: bool = True) -> None:
+        """Open the post database in ``data_dir``, made (whole, or not at all) on first use.
+
+        Raises :class:`antrean.dbcheck.StorageFault` naming the cause and the fix when the
+        folder or the file cannot be used; an existing file is never re-created.
+        """
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        check_folder(self.data_dir)
         self.path = self.data_dir / DB_FILENAME
-        self.engine: Engine = create_engine(
-            f"sqlite:///{self.path}",
-            connect_args={"check_same_thread": False},
-        )
-        event.listen(self.engine, "connect", _set_pragmas)
-        if migrate:
-            self.migrate()
-        self._conn: Connection | None = self.engine.connect()
+        if self.path.exists() or self.path.is_symlink():
+            check_db_file(self.path)
+        elif migrate:
+            _create_database(self.path)
+        self.engine: Engine = _engine(self.path)
+        try:
+            if migrate:
+                _migrate(self.engine, self.path)
+            self._conn: Connection | None = self.engine.connect()
+        except Exception as exc:
+            self.engine.dispose()
+            fault = classify(exc, self.path)
+            if fault is None:
+                raise
+            raise fault from exc
         self._closed = False
 
     # ----- lifecycle -------------------------------------------------------------------
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""
-        from alembic import command
-        from alembic.config import Config
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        _migrate(self.engine, self.path)
 
     def close(self) -> None:
         if self._closed:

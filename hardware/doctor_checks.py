@@ -206,7 +206,8 @@ def _ask_hub(s: Settings, f: Findings) -> Result:
                   (f"{f.hub_url} tidak menjawab ({exc})", f"{f.hub_url} does not answer ({exc})"),
                   ("periksa kabel/Wi-Fi dan `systemctl status antrean-hub` di Pi hub",
                    "check the cable/Wi-Fi and `systemctl status antrean-hub` on the hub Pi"))
-    if not isinstance(body, dict) or body.get("status") != "ok" or body.get("api") != 1:
+    if not isinstance(body, dict) or body.get("status") not in ("ok", "degraded") \
+            or body.get("api") != 1:
         return result("hub", FAIL, title,
                   (f"{f.hub_url} bukan hub Antrean (API v1)", f"{f.hub_url} is not an Antrean hub (API v1)"),
                   ("periksa alamat [hub] url", "check the [hub] url"))
@@ -221,6 +222,14 @@ def _ask_hub(s: Settings, f: Findings) -> Result:
                   ("periksa [hub] post / url di konfigurasi", "check [hub] post / url in the config"))
     found = (f"pos '{post_id}' ({name}) di {f.hub_url} menjawab, versi {body.get('version')}",
              f"post '{post_id}' ({name}) at {f.hub_url} answers, version {body.get('version')}")
+    if body.get("status") == "degraded":  # its database refuses writes: the message says why
+        return result("hub", FAIL, title,
+                      (f"pos '{post_id}' di {f.hub_url}: hub tidak bisa menyimpan — "
+                       f"{body.get('message', '')}",
+                       f"post '{post_id}' at {f.hub_url}: the hub cannot store — "
+                       f"{body.get('message_en', '')}"),
+                      ("lalu periksa `journalctl -u antrean-hub` di Pi hub",
+                       "then check `journalctl -u antrean-hub` on the hub Pi"))
     if body.get("version") != __version__:
         return result("hub", WARN, title, found,
                   (f"versi perangkat ini {__version__}: samakan versi paket di semua Pi",

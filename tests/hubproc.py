@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,9 +65,10 @@ class HubProcess:
     def __init__(self, data_dir: Path, *, config: Path | None = None, mdns: bool = False,
                  port: int | None = None, tls: str | None = None,
                  faketime: str | None = None, env: dict[str, str] | None = None,
-                 args: tuple[str, ...] = ()) -> None:
+                 args: tuple[str, ...] = (), prefix: Sequence[str] = ()) -> None:
         """``faketime``: run the hub under libfaketime with this spec (e.g. ``"+3600s"``;
-        a relative offset keeps its clock continuous across restarts)."""
+        a relative offset keeps its clock continuous across restarts). ``prefix``: a
+        command that execs the hub's (e.g. ``unshare`` with a mount of its own)."""
         self.data_dir = Path(data_dir)
         self.args = tuple(args)  # more `antrean hub` options (e.g. --city-url)
         self.tls = tls  # --tls on|off|auto (None: the config's, auto: plain on loopback)
@@ -74,6 +76,7 @@ class HubProcess:
         self.mdns = mdns
         self.faketime = faketime
         self.env = env or {}
+        self.prefix = list(prefix)
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.tokens: dict[str, str] = {}
@@ -139,6 +142,7 @@ class HubProcess:
         if self.tls:
             cmd += ["--tls", self.tls]
         cmd += self.args
+        cmd = [*self.prefix, *cmd]
         env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
         if self.faketime is not None:
             env.update(faketime_env(self.faketime))

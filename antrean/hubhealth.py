@@ -1,0 +1,80 @@
+"""What the hub says about its own health: whether its writes work.
+
+While the database refuses writes (a full disk, a read-only or failing card) ``/health``
+says ``{"status": "degraded", "reason": …}`` with the cause and the fix in Indonesian and
+English; the first write that works again (a request, or the hub's own probe every few
+seconds) turns it back to ``ok``. A fault is logged once at ERROR when it starts (with
+the traceback at DEBUG, ``--debug``), not once per refused request.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .dbcheck import classify
+
+__all__ = ["StorageHealth", "HubUnavailable"]
+
+log = logging.getLogger("antrean.hub")
+
+_UNKNOWN = ("penyimpanan hub menolak menulis", "the hub's storage refused a write")
+
+
+class HubUnavailable(Exception):
+    """The database refused a write (or a read); nothing was changed."""
+
+    def __init__(self, detail: str, reason: str = "storage_failed",
+                 message: str = "Penyimpanan hub sedang bermasalah; tidak ada yang berubah. "
+                                "Coba lagi.",
+                 message_en: str = "The hub's storage failed; nothing was changed. "
+                                   "Try again.") -> None:
+        super().__init__(detail)
+        self.reason, self.message, self.message_en = reason, message, message_en
+
+
+class StorageHealth:
+    """Whether the last write worked; see the module docstring."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.fault: dict[str, Any] | None = None
+
+    def failed(self, exc: BaseException, at: datetime) -> HubUnavailable:
+        """Record a failed write; returns the refusal to raise."""
+        fault = classify(exc, self.db_path)
+        if fault is not None:
+            reason, message, message_en = fault.code, fault.message, fault.message_en
+        else:
+            reason = "storage_failed"
+            message, message_en = f"{_UNKNOWN[0]}: {exc}.", f"{_UNKNOWN[1]}: {exc}."
+        if self.fault is None or self.fault["reason"] != reason:
+            log.error("database write failed: %s / %s", message, message_en,
+                      exc_info=exc if log.isEnabledFor(logging.DEBUG) else None)
+            self.fault = {"reason": reason, "message": message, "message_en": message_en,
+                          "since": at.isoformat()}
+        else:
+            log.debug("database write failed again (%s)", reason, exc_info=exc)
+        return HubUnavailable(
+            str(exc), reason,
+            f"Penyimpanan hub bermasalah; tidak ada yang berubah. {message}",
+            f"The hub's storage failed; nothing was changed. {message_en}")
+
+    def ok(self) -> None:
+        """A write worked."""
+        if self.fault is not None:
+            log.warning("database writes work again (after %s since %s)", self.fault["reason"],
+                        self.fault["since"])
+            self.fault = None
+
+    @property
+    def degraded(self) -> bool:
+        return self.fault is not None
+
+    def status(self) -> dict[str, Any]:
+        """The ``status`` part of ``/health``."""
+        if self.fault is None:
+            return {"status": "ok"}
+        return {"status": "degraded", **self.fault}

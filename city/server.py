@@ -27,6 +27,7 @@ from antrean.server import ApiError, install_error_handlers
 
 from .auth import Principal, TokenCache
 from .config import CityConfig
+from .dashboard import router as dashboard_router
 from .db import CityDbError
 from .figures import day_stats, load_posts, refresh_stale, trend
 from .ingest import Gap, acked_seq, ingest
@@ -289,12 +290,14 @@ def create_app(pool: Any, config: CityConfig, *,
         except (psycopg.Error, PoolTimeout):
             db = "unavailable"
         return {"status": "ok" if db == "ok" else "degraded", "api": 1, "version": __version__,
-                "db": db, "city": {"name": config.city.name, "name_en": config.city.name_en},
+                "db": db, "city": {"name": config.city.name, "name_en": config.city.name_en,
+                                  "silent_after_min": config.city.silent_after_min},
                 "time": request.app.state.now().astimezone(config.tz).isoformat()}
 
     app.include_router(_uplink_router(), prefix=API)
     app.include_router(_read_router(public=False), prefix=API)
     app.include_router(_read_router(public=True), prefix=f"{API}/public")
+    app.include_router(dashboard_router)
     install_error_handlers(app, ("Kesalahan di server kota.", "Internal city server error."))
     _install_db_errors(app)
     return app

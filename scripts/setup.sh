@@ -11,6 +11,8 @@ APT_PKGS=(python3-venv python3-dev libespeak-ng1 espeak-ng zbar-tools sox alsa-u
           fonts-dejavu-core iproute2 chromium systemd
           # PostgreSQL: the city's tests, bench and demo run a throwaway cluster of their own
           postgresql
+          # poppler-utils: the city's printed report (Chromium's PDF) checked as text and PNGs
+          poppler-utils
           # libfaketime: the tests run a real hub across the post's midnight
           faketime
           # Qt's xcb platform (an X11 desktop): what `ldd` names for PySide6's

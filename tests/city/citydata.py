@@ -10,7 +10,7 @@ through ``POST /city/v1/events`` as the uplink sends it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,13 +83,12 @@ def run_post_days(data: Path, post_id: str, days: list[date], *, seed: int,
                   residents: int = 40, today_start: datetime | None = None) -> PostRun:
     """The post's hub through ``days`` (08:00 WIB each; the last one from ``today_start``
     when given), each closed at its end as the hub closes it. The hub stays open."""
-    first = today_start if len(days) == 1 and today_start else \
-        datetime.combine(days[0], time(8), WIB)
-    hub, clock = open_post(data, post_id, first.astimezone(UTC))
+    starts = [datetime.combine(day, time(8), WIB) for day in days]
+    if today_start is not None:
+        starts[-1] = today_start
+    hub, clock = open_post(data, post_id, starts[0].astimezone(UTC))
     run = PostRun(hub)
-    for i, day in enumerate(days):
-        start = today_start if (i == len(days) - 1 and today_start) else \
-            datetime.combine(day, time(8), WIB)
+    for i, (day, start) in enumerate(zip(days, starts, strict=True)):
         if i:
             clock.set(start.astimezone(UTC))
             hub.roll()  # the day before closes, as at the post's midnight
@@ -121,3 +120,39 @@ def get(api: str, path: str, token: str | None = None, **params: Any) -> Any:
                   timeout=60)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+@dataclass
+class SeededCity:
+    runs: dict[str, PostRun]
+    officer: str
+    today: date
+
+
+def seed_city(api: str, token_for: Any, data: Path, db_url: str, *, days: int = 5,
+              now: datetime | None = None) -> SeededCity:
+    """The test city's three reporting posts over the last ``days`` days, today included
+    (today's from five hours ago, so people are still waiting); all pushed. The post
+    in Kampung Bugis was last heard from three hours ago: it is silent.
+
+    ``token_for(post=…)`` / ``token_for(officer=…)`` makes tokens (CityProcess.token).
+    """
+    import psycopg
+
+    now = (now or datetime.now(UTC)).astimezone(WIB)
+    today = now.date()
+    start_today = max(now - timedelta(hours=5),
+                      datetime.combine(today, time(0, 1), WIB))
+    dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
+    plan = {"pos-dompak": (dates, 11, 45),
+            "pos-air-raja": ([d for i, d in enumerate(dates) if i != 1], 12, 35),
+            "pos-kampung-bugis": (dates[:-1], 13, 30)}
+    runs = {}
+    for pid, (ds, seed, residents) in plan.items():
+        runs[pid] = run_post_days(data / pid, pid, ds, seed=seed, residents=residents,
+                                  today_start=start_today if ds[-1] == today else None)
+        push_all(api, token_for(post=pid), runs[pid].hub)
+    with psycopg.connect(db_url) as conn:  # as if its last batch came three hours ago
+        conn.execute("UPDATE uplinks SET last_heard_at = now() - interval '3 hours' "
+                     "WHERE post_id = 'pos-kampung-bugis'")
+    return SeededCity(runs, token_for(officer="Bu Ani"), today)

@@ -28,7 +28,7 @@ Example::
 
     [mdns]
     advertise = true        # announce this counter and check its number against peers
-    interfaces = []         # empty: the interface that reaches the hub
+    interfaces = []         # empty: all (lo alone for a hub on lo)
     claim_wait_s = 2.5      # how long to listen for peers before taking a number
 """
 

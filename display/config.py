@@ -25,7 +25,7 @@ Example::
 
     [mdns]
     advertise = true
-    interfaces = []       # empty: the interface that reaches the hub
+    interfaces = []       # empty: all (lo alone for a hub on lo)
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ class StaffSection(_Model):
 
 class MdnsSection(_Model):
     advertise: bool = True
-    interfaces: list[str] = []  # empty: the interface that reaches the hub
+    interfaces: list[str] = []  # empty: all (lo alone for a hub on lo)
 
 
 class KioskConfig(_Model):

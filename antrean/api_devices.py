@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from .auth import Device
+from .guard import GuardedRoute
 from .hub import Hub
 from .params import CounterNo, DeviceIdPath
 from .queue import QueueError
@@ -28,7 +29,7 @@ def device_json(hub: Hub, d: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_devices_router(require: Any) -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(route_class=GuardedRoute)  # the token before the body (guard.py)
     lead = Depends(require("lead"))
 
     @r.get("/devices")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .auth import Device
 from .daylog import LiveDay
+from .guard import GuardedRoute
 from .hub import Hub
 from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
 from .params import DayQuery as Day
@@ -79,7 +80,7 @@ def live_day(hub: Hub) -> LiveDay:
 
 
 def build_lead_router(require: Any) -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(route_class=GuardedRoute)  # the token before the body (guard.py)
     lead = Depends(require("lead"))
 
     @r.get("/stats")

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .auth import PairingError
+from .guard import GuardedRoute
 from .hub import Hub
 from .pairing import HubPairing, plain_pair
 from .tls import is_loopback_host
@@ -72,7 +73,7 @@ def _address(request: Request) -> str:
 
 
 def build_pair_router() -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(route_class=GuardedRoute)  # the token before the body (guard.py)
 
     @r.post("/pair/start", responses={403: {}, 422: {}, 429: {}})
     async def pair_start(body: PairStartBody, request: Request) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, fiel
 
 from . import skm
 from .auth import Device
+from .guard import GuardedRoute
 from .hub import Hub
 from .survey import submit_survey
 
@@ -80,7 +81,7 @@ def _hub(request: Request) -> Hub:
 
 
 def build_survey_router(require: Any) -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(route_class=GuardedRoute)  # the token before the body (guard.py)
 
     @r.get("/survey/questions")
     async def survey_questions() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from .clock import Clock
 from .config import PostConfig
 from .hub import Hub, HubUnavailable
+from .limits import HubServerConfig, raise_open_files_limit
 from .server import create_app
 from .tls import format_fingerprint, tls_enabled
 
@@ -172,11 +173,11 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
             hub.close()
 
     app.router.lifespan_context = lifespan
-    cfg = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on",
-                         access_log=False, ws_ping_interval=10, ws_ping_timeout=10,
-                         timeout_graceful_shutdown=3,
-                         ssl_keyfile=str(identity.key_path) if use_tls else None,
-                         ssl_certfile=str(identity.cert_path) if use_tls else None)
+    # The hub's protocols: per-address connection cap, header timeout and size (limits.py)
+    cfg = HubServerConfig(app, host=host, port=port, log_level=log_level, lifespan="on",
+                          access_log=False, timeout_graceful_shutdown=3,
+                          ssl_keyfile=str(identity.key_path) if use_tls else None,
+                          ssl_certfile=str(identity.cert_path) if use_tls else None)
     server = uvicorn.Server(cfg)
     return server, hub
 
@@ -188,8 +189,10 @@ def _state(server: uvicorn.Server) -> Any:
 
 def serve_hub(config: PostConfig, data_dir: str | Path, host: str, port: int, *,
               clock: Clock | None = None, advertise: bool = True, tls: str | None = None) -> None:
+    nofile = raise_open_files_limit()  # every connection is a file descriptor
     server, hub = build_server(config, data_dir, host, port, clock=clock, advertise=advertise,
                                log_level="info", tls=tls, notify_systemd=True)
+    log.info("open-file limit %d", nofile)
     identity = _state(server).identity
     scheme = "https" if _state(server).tls else "http"
     log.info("hub for post %s (%s) on %s://%s:%d, data in %s", config.post.id,

@@ -29,6 +29,7 @@ from .api_lead import build_lead_router
 from .api_pair import build_pair_router, pairing_error_response
 from .api_survey import build_survey_router
 from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code
+from .guard import MAX_BODY_BYTES, GuardedRoute, RequestGuard
 from .hub import Hub, HubUnavailable
 from .params import PARAM_HINTS, CounterNo, DayQuery, ServiceIdPath, parse_seq
 from .queue import QueueError
@@ -92,24 +93,37 @@ def _bearer(request: Request | WebSocket) -> str | None:
     return None
 
 
+async def authorize(request: Request, roles: tuple[str, ...]) -> Device:
+    """The request's device if its token is one of ``roles`` (any role for ``()``)."""
+    hub: Hub = request.app.state.hub
+    token = _bearer(request)
+    if token is None:
+        raise ApiError(401, "unauthorized", "Perangkat belum dipasangkan: token tidak ada.",
+                       "Missing bearer token.")
+    dev = hub.device_for(token)
+    if dev is None:
+        raise ApiError(401, "unauthorized", "Token tidak dikenal.", "Unknown token.")
+    if roles and dev.role not in roles:
+        raise ApiError(403, "forbidden",
+                       f"Perangkat '{dev.role}' tidak boleh melakukan ini.",
+                       f"A {dev.role} device may not do this.")
+    return dev
+
+
 def require(*roles: str) -> Callable[..., Awaitable[Device]]:
-    """A dependency that admits a device token of one of ``roles``."""
+    """A dependency that admits a device token of one of ``roles``.
+
+    The request guard (antrean/guard.py) finds ``roles`` on it and checks the token before
+    the body is read; the device it found is in the request's state.
+    """
 
     async def dep(request: Request) -> Device:
-        hub: Hub = request.app.state.hub
-        token = _bearer(request)
-        if token is None:
-            raise ApiError(401, "unauthorized", "Perangkat belum dipasangkan: token tidak ada.",
-                           "Missing bearer token.")
-        dev = hub.device_for(token)
-        if dev is None:
-            raise ApiError(401, "unauthorized", "Token tidak dikenal.", "Unknown token.")
-        if roles and dev.role not in roles:
-            raise ApiError(403, "forbidden",
-                           f"Perangkat '{dev.role}' tidak boleh melakukan ini.",
-                           f"A {dev.role} device may not do this.")
-        return dev
+        checked = getattr(request.state, "device", None)
+        if isinstance(checked, Device) and (not roles or checked.role in roles):
+            return checked
+        return await authorize(request, roles)
 
+    dep.roles = roles  # type: ignore[attr-defined]
     return dep
 
 
@@ -147,7 +161,7 @@ async def roll_day(conn: HTTPConnection) -> None:
 
 
 def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in one place
-    r = APIRouter()
+    r = APIRouter(route_class=GuardedRoute)
 
     @r.get("/health")
     async def health(request: Request) -> dict[str, Any]:
@@ -376,10 +390,17 @@ def install_error_handlers(app: FastAPI,
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: ("not_found", "Alamat tidak ditemukan.", "Not found."),
-                 405: ("method_not_allowed", "Metode tidak diizinkan.", "Method not allowed.")}
+                 405: ("method_not_allowed", "Metode tidak diizinkan.", "Method not allowed."),
+                 408: ("request_timeout", "Isi permintaan terlalu lambat dikirim.",
+                       "The request body was sent too slowly."),
+                 413: ("body_too_large",
+                       f"Isi permintaan terlalu besar (paling banyak {MAX_BODY_BYTES // 1024} KB).",
+                       f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KB).")}
         code, msg, msg_en = codes.get(exc.status_code, ("http_error", str(exc.detail),
                                                         str(exc.detail)))
-        return _error(exc.status_code, code, msg, msg_en)
+        response = _error(exc.status_code, code, msg, msg_en)
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def _crash(_r: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
@@ -394,6 +415,8 @@ def create_app(hub: Hub) -> FastAPI:
 
     app = FastAPI(title="Antrean hub", version=__version__, docs_url="/api/v1/docs",
                   openapi_url="/api/v1/openapi.json", redoc_url=None)
+    app.add_middleware(RequestGuard)  # body size and time limits (antrean/guard.py)
+    app.state.authorize = authorize  # GuardedRoute checks tokens with it before the body
     app.state.hub = hub
     app.state.identity = ensure_identity(hub.storage.data_dir)
     app.state.tls = False  # the runner says when it serves HTTPS

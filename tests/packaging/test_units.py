@@ -79,6 +79,8 @@ def test_every_unit_runs_as_antrean_restarts_and_is_watched(role):
     assert "Requires" not in u["Unit"]
     assert one(u, "Install", "WantedBy") == "multi-user.target"
     assert one(u, s, "NoNewPrivileges") == "yes"
+    # room for connections: systemd's default soft limit of 1,024 runs out under load
+    assert int(one(u, s, "LimitNOFILE")) >= 65536
 
 
 def test_the_hub_serves_the_state_directory_with_the_packaged_config():

@@ -20,7 +20,7 @@ from .storage import Storage
 from .survey import stored_surveys
 
 __all__ = ["write_csv", "csv_bytes", "write_xlsx", "export_day", "format_for", "log_response",
-           "rows_response", "row_values", "safe_cell", "EXPORT_FORMATS"]
+           "rows_response", "row_values", "safe_cell", "xlsx_value", "EXPORT_FORMATS"]
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -31,6 +31,23 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def xlsx_value(ws: Any, value: Any) -> Any:
+    """A value for a write-only sheet's row: every string is stored as text (data type
+    "s"), so one that starts like a formula (a post or device named "=HYPERLINK(…)") is
+    never run; other values as they are. Every sheet of every export goes through this (or
+    sets the data type itself, as antrean.skm_xlsx and city.report_xlsx do).
+
+    openpyxl stores a plain string as text unless it starts with "=": only those that
+    start like a formula need a cell of their own (100k-row days stay fast)."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _local(dt: datetime | None, tz: tzinfo) -> datetime | None:
@@ -112,23 +129,14 @@ def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
         header.append(cell)
     ws.append(header)
     for r in rows:
-        vals: list[Any] = []
-        for v in row_values(r, tz):
-            if isinstance(v, datetime):
-                vals.append(v.replace(tzinfo=None))  # Excel has no zones: post-local time
-            elif isinstance(v, str) and v.startswith(_FORMULA_START):
-                cell = WriteOnlyCell(ws, value=v)
-                cell.data_type = "s"  # text, never a formula
-                vals.append(cell)
-            else:
-                vals.append(v)
-        ws.append(vals)
+        ws.append([xlsx_value(ws, v.replace(tzinfo=None) if isinstance(v, datetime) else v)
+                   for v in row_values(r, tz)])  # Excel has no zones: post-local times
     st = stats_from_rows(rows, config, day)
     ws2 = wb.create_sheet("Indikator")
     ws2.column_dimensions["A"].width = 34
     ws2.column_dimensions["B"].width = 16
-    for label, value in _indicator_rows(st):
-        ws2.append([label, value])
+    for label, value in _indicator_rows(st):  # the post's and services' names among them
+        ws2.append([xlsx_value(ws2, label), xlsx_value(ws2, value)])
     if surveys is not None:
         from .skm_xlsx import add_skm_sheet
 

@@ -411,10 +411,13 @@ def install_error_handlers(app: FastAPI,
 def create_app(hub: Hub) -> FastAPI:
     """The hub's app. Its key (made at the first start) is ``app.state.identity``; raises
     :class:`antrean.tls.HubKeyError` when it can be neither read nor made."""
+    from . import apidocs
     from .tls import ensure_identity
 
-    app = FastAPI(title="Antrean hub", version=__version__, docs_url="/api/v1/docs",
-                  openapi_url="/api/v1/openapi.json", redoc_url=None)
+    # The docs page is the hub's own (apidocs.py): FastAPI's loads Swagger UI from a CDN.
+    app = FastAPI(title="Antrean hub", version=__version__, docs_url=None,
+                  openapi_url=apidocs.OPENAPI_URL, redoc_url=None)
+    app.include_router(apidocs.router)
     app.add_middleware(RequestGuard)  # body size and time limits (antrean/guard.py)
     app.state.authorize = authorize  # GuardedRoute checks tokens with it before the body
     app.state.hub = hub

@@ -277,3 +277,40 @@ def test_a_slow_body_and_huge_headers_are_cut_off(quick_hub):
     assert status_of(answer(s)) == 408
     s.close()
     assert health_from(quick_hub.url, "127.0.0.5") == 200
+
+
+# ----- the API docs page: offline -----------------------------------------------------------
+def test_the_api_docs_page_loads_nothing_from_outside(shared_hub):
+    import re as regex
+
+    from antrean.apidocs import ASSETS
+
+    url = shared_hub.url
+    page = httpx.get(f"{url}{API}/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    refs = regex.findall(r"""(?:src|href)=["']([^"']+)""", page.text)
+    refs += regex.findall(r"""url: ?["']([^"']+)""", page.text)  # the spec Swagger UI loads
+    assert refs and all(r.startswith("/") and not r.startswith("//") for r in refs), refs
+    assert "http://" not in page.text and "https://" not in page.text
+    for ref in refs:
+        r = httpx.get(url + ref)
+        assert r.status_code == 200, ref
+    for name, media_type in ASSETS.items():
+        r = httpx.get(f"{url}{API}/docs/assets/{name}")
+        assert r.status_code == 200 and r.headers["content-type"] == media_type
+    for bad in ("index.html", "..%2F..%2F__init__.py", "swagger-ui.js.map"):
+        assert httpx.get(f"{url}{API}/docs/assets/{bad}").status_code == 404
+
+
+def test_the_api_docs_page_renders_in_a_browser(shared_hub):
+    from dashboard_browser import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with Browser(size=(1280, 900)) as b:
+        b.goto(f"{shared_hub.url}{API}/docs")
+        b.wait("document.querySelectorAll('.opblock').length > 20", timeout=20)
+        paths = b.js("Array.from(document.querySelectorAll('.opblock-summary-path'))"
+                     ".map(e => e.textContent)")
+    assert f"{API}/tickets" in [p.replace("\u200b", "") for p in paths]

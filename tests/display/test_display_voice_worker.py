@@ -46,7 +46,7 @@ def install(folder: Path) -> None:
 
 def call_one(hub: Any, counter: int, service: str) -> str:
     with HubClient(hub.url, hub.tokens["kiosk"]) as kiosk, \
-            HubClient(hub.url, hub.tokens["counter"]) as clerk:
+            HubClient(hub.url, hub.counter_token(counter)) as clerk:
         kiosk.issue(service)
         return str(clerk.call_next(counter, [service])["number"])
 

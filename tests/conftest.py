@@ -71,3 +71,31 @@ def wita_hub(tmp_path_factory):
     finally:
         hub.kill()  # nothing of the hub is under test at teardown (see tests/counter/conftest)
         hub.stop()  # closes its log
+
+
+@pytest.fixture
+def markup_hub(tmp_path):
+    """A real hub whose post and first service (``adminduk``, letter A) are named with
+    markup (``qmlcheck.MARKUP``): what the apps show of them must read literally.
+
+    Why a hub and not a sample: the names reach the screens the way real ones do, through
+    /health, /services and the event stream.
+    """
+    from hubproc import HubProcess
+    from qmlcheck import MARKUP
+
+    from antrean.config import example_config_path
+
+    text = example_config_path().read_text(encoding="utf-8")
+    text = text.replace('name = "Pos Pelayanan Jemput Bola Kelurahan Sukamaju"',
+                        f"name = '{MARKUP}'", 1)
+    text = text.replace('name = "Administrasi Kependudukan"', f"name = '{MARKUP}'", 1)
+    config = tmp_path / "post.toml"
+    config.write_text(text, encoding="utf-8")
+    hub = HubProcess(tmp_path / "hub", config=config)
+    hub.make_tokens()
+    hub.start()
+    try:
+        yield hub
+    finally:
+        hub.stop()

@@ -20,6 +20,7 @@ Column {
             anchors.verticalCenter: parent.verticalCenter
             width: parent.width - 32 * banners.theme.u
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 text: "⚠  " + banners.view.hubDownText
                 font.family: banners.theme.font
@@ -28,6 +29,7 @@ Column {
                 color: "white"
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 text: banners.view.hubDownDetail
                 font.family: banners.theme.font
@@ -64,6 +66,7 @@ Column {
                 }
             }
             Text {
+                textFormat: Text.PlainText
                 visible: banners.view.alertsMore !== ""
                 text: banners.view.alertsMore
                 font.family: banners.theme.font

@@ -29,6 +29,7 @@ Rectangle {
         color: Qt.rgba(1, 1, 1, 0.22)
         border.color: Qt.rgba(1, 1, 1, 0.6)
         Text {
+            textFormat: Text.PlainText
             id: capText
             anchors.centerIn: parent
             text: cap.text
@@ -45,6 +46,7 @@ Rectangle {
         width: parent.width - 16 * button.theme.u
         spacing: 4 * button.theme.u
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: button.label
             font.family: button.theme.font
@@ -63,6 +65,7 @@ Rectangle {
             text: button.keyCap
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             visible: button.hint !== ""
             text: button.hint
@@ -89,6 +92,7 @@ Rectangle {
             text: button.keyCap
         }
         Text {
+            textFormat: Text.PlainText
             anchors.verticalCenter: parent.verticalCenter
             width: button.width - 140 * button.theme.u
             text: button.label

@@ -34,6 +34,7 @@ Window {
                           verticalCenter: parent.verticalCenter }
                 spacing: 16 * ui.u
                 Text {
+                    textFormat: Text.PlainText
                     objectName: "title"
                     text: win.v.title
                     font.family: ui.font
@@ -45,6 +46,7 @@ Window {
                 Column {
                     anchors.verticalCenter: parent.verticalCenter
                     Text {
+                        textFormat: Text.PlainText
                         width: topBar.width * 0.5
                         text: win.v.postName
                         font.family: ui.font
@@ -53,6 +55,7 @@ Window {
                         elide: Text.ElideRight
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: topBar.width * 0.5
                         text: win.v.servesText
                         font.family: ui.font
@@ -67,6 +70,7 @@ Window {
                           verticalCenter: parent.verticalCenter }
                 spacing: 14 * ui.u
                 Text {
+                    textFormat: Text.PlainText
                     objectName: "clock"
                     text: "● " + win.v.clock
                     font.family: ui.font
@@ -178,6 +182,7 @@ Window {
                    : win.v.noticeLevel === "warn" ? ui.warn
                    : win.v.noticeLevel === "ok" ? ui.next : ui.bar
             Text {
+                textFormat: Text.PlainText
                 objectName: "notice"
                 anchors { fill: parent; leftMargin: 16 * ui.u; rightMargin: 16 * ui.u }
                 verticalAlignment: Text.AlignVCenter
@@ -208,6 +213,7 @@ Window {
                       bottom: parent.bottom }
             color: ui.bg
             Text {
+                textFormat: Text.PlainText
                 anchors.centerIn: parent
                 text: win.v.connectingText
                 font.family: ui.font

@@ -15,6 +15,7 @@ Rectangle {
         width: Math.min(parent.width - 60 * chooser.theme.u, 900 * chooser.theme.u)
         spacing: 14 * chooser.theme.u
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: chooser.c.title
             font.family: chooser.theme.font
@@ -30,6 +31,7 @@ Rectangle {
             radius: 8 * chooser.theme.u
             color: chooser.theme.danger
             Text {
+                textFormat: Text.PlainText
                 id: msg
                 anchors.centerIn: parent
                 width: parent.width - 24 * chooser.theme.u
@@ -43,6 +45,7 @@ Rectangle {
             }
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: chooser.c.help
             font.family: chooser.theme.font
@@ -52,6 +55,7 @@ Rectangle {
             horizontalAlignment: Text.AlignHCenter
         }
         Text {
+            textFormat: Text.PlainText
             visible: chooser.c.typed !== ""
             width: parent.width
             text: chooser.c.typedText + ": " + chooser.c.typed + "  ⏎"
@@ -81,6 +85,7 @@ Rectangle {
             }
         }
         Text {
+            textFormat: Text.PlainText
             visible: chooser.c.usedLine !== ""
             width: parent.width
             text: chooser.c.usedLine

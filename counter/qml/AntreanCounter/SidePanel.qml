@@ -20,6 +20,7 @@ Column {
             width: parent.width - 28 * side.theme.u
             spacing: 8 * side.theme.u
             Text {
+                textFormat: Text.PlainText
                 text: side.view.t.queue_title
                 font.family: side.theme.font
                 font.pixelSize: side.theme.f(17)
@@ -43,6 +44,7 @@ Column {
                         radius: 8 * side.theme.u
                         color: qrow.open ? side.theme.bar : side.theme.disabled
                         Text {
+                            textFormat: Text.PlainText
                             anchors.centerIn: parent
                             text: qrow.letter
                             font.family: side.theme.font
@@ -54,6 +56,7 @@ Column {
                     Column {
                         width: qrow.width - 50 * side.theme.u
                         Text {
+                            textFormat: Text.PlainText
                             width: parent.width
                             text: qrow.name + (qrow.open ? ""
                                   : " (" + side.view.t.closed + ")")
@@ -64,6 +67,7 @@ Column {
                             elide: Text.ElideRight
                         }
                         Text {
+                            textFormat: Text.PlainText
                             width: parent.width
                             text: side.view.t.waiting + " " + qrow.waiting
                                   + "  ·  " + side.view.t.priority_waiting + " "
@@ -93,12 +97,14 @@ Column {
             width: parent.width - 28 * side.theme.u
             spacing: 6 * side.theme.u
             Text {
+                textFormat: Text.PlainText
                 text: side.view.t.others_title
                 font.family: side.theme.font
                 font.pixelSize: side.theme.f(17)
                 color: side.theme.muted
             }
             Text {
+                textFormat: Text.PlainText
                 visible: othersRepeater.count === 0
                 text: side.view.t.no_others
                 font.family: side.theme.font
@@ -119,6 +125,7 @@ Column {
                     width: othersCol.width
                     spacing: 8 * side.theme.u
                     Text {
+                        textFormat: Text.PlainText
                         text: "●"
                         font.family: side.theme.font
                         font.pixelSize: side.theme.f(15)
@@ -127,6 +134,7 @@ Column {
                         anchors.verticalCenter: parent.verticalCenter
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: 110 * side.theme.u
                         text: side.view.t.counter + " " + orow.number
                         font.family: side.theme.font
@@ -135,6 +143,7 @@ Column {
                         color: side.theme.ink
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: orow.width - 140 * side.theme.u
                         text: orow.stateText
                               + (orow.ticket !== "" ? " " + orow.ticket : "")

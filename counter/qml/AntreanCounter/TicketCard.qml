@@ -10,6 +10,7 @@ Rectangle {
     color: theme.card
 
     Text {
+        textFormat: Text.PlainText
         id: heading
         anchors { left: parent.left; top: parent.top; margins: 14 * card.theme.u }
         text: card.view.t.current
@@ -24,6 +25,7 @@ Rectangle {
         anchors { left: parent.left; leftMargin: 20 * card.theme.u; top: heading.bottom }
         spacing: 20 * card.theme.u
         Text {
+            textFormat: Text.PlainText
             id: bigNumber
             text: card.ticket.number
             font.family: card.theme.font
@@ -39,6 +41,7 @@ Rectangle {
             radius: height / 2
             color: card.theme.priority
             Text {
+                textFormat: Text.PlainText
                 id: badge
                 anchors.centerIn: parent
                 text: card.ticket.priority
@@ -56,6 +59,7 @@ Rectangle {
                   top: numberRow.bottom }
         spacing: 2 * card.theme.u
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: card.ticket.service
             font.family: card.theme.font
@@ -65,6 +69,7 @@ Rectangle {
             elide: Text.ElideRight
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: [card.ticket.waited, card.ticket.calledAgo, card.ticket.recalls]
                   .filter(s => s !== "").join("  ·  ")
@@ -76,6 +81,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         visible: !card.ticket.present
         anchors.centerIn: parent
         width: parent.width - 40 * card.theme.u

@@ -26,6 +26,7 @@ Rectangle {
             width: parent.width - 36 * picker.theme.u
             spacing: 10 * picker.theme.u
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 text: picker.view.transfer.title
                 font.family: picker.theme.font

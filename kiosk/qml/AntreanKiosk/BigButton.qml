@@ -21,6 +21,7 @@ Rectangle {
     border.width: Math.max(2, u / 4)
 
     Text {
+        textFormat: Text.PlainText
         id: label
         anchors.fill: parent
         anchors.margins: button.u / 2

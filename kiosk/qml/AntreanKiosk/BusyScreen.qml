@@ -25,6 +25,7 @@ Overlay {
         opacity: 0.95
 
         Text {
+            textFormat: Text.PlainText
             anchors.centerIn: parent
             width: parent.width - 8 * screen.u
             text: screen.vm.busyText

@@ -20,6 +20,7 @@ Overlay {
         visible: screen.flow.step === "category"
 
         Text {
+            textFormat: Text.PlainText
             id: catTitle
             anchors { left: parent.left; right: catCancel.left; top: parent.top; margins: screen.pad }
             text: screen.words.complaintTitle
@@ -28,6 +29,7 @@ Overlay {
             font.bold: true
         }
         Text {
+            textFormat: Text.PlainText
             id: catHint
             anchors { left: catTitle.left; right: catTitle.right; top: catTitle.bottom }
             text: screen.words.complaintHint
@@ -102,6 +104,7 @@ Overlay {
             onClicked: screen.flow.back()
         }
         Text {  // landscape: between the buttons; portrait: on a line of its own
+            textFormat: Text.PlainText
             id: categoryText
             x: screen.portrait ? screen.pad : textBack.x + textBack.width + screen.pad
             y: screen.portrait ? textBack.y + textBack.height + 0.5 * screen.u
@@ -143,6 +146,7 @@ Overlay {
             clip: true
 
             Text {
+                textFormat: Text.PlainText
                 objectName: "complaintText"
                 anchors { fill: parent; margins: screen.u; rightMargin: 9 * screen.u }
                 text: screen.flow.text !== "" ? screen.flow.text + "▏" : screen.words.complaintTextHint
@@ -152,6 +156,7 @@ Overlay {
                 verticalAlignment: Text.AlignBottom  // the newest words stay in view
             }
             Text {
+                textFormat: Text.PlainText
                 anchors { right: parent.right; bottom: parent.bottom; margins: 0.6 * screen.u }
                 text: screen.flow.countText
                 color: Theme.muted
@@ -171,6 +176,7 @@ Overlay {
             border.width: Math.max(2, 0.3 * screen.u)
 
             Text {
+                textFormat: Text.PlainText
                 id: numberLabel
                 anchors { left: parent.left; right: parent.right; top: parent.top; margins: 0.8 * screen.u }
                 text: screen.words.complaintNumber + " (" + screen.words.optional + ")"
@@ -181,6 +187,7 @@ Overlay {
                 horizontalAlignment: Text.AlignHCenter
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "complaintNumber"
                 anchors { left: parent.left; right: parent.right; top: numberLabel.bottom; bottom: parent.bottom
                           margins: 0.5 * screen.u }
@@ -200,6 +207,7 @@ Overlay {
             }
         }
         Text {
+            textFormat: Text.PlainText
             id: textMessage
             objectName: "complaintMessage"
             anchors { left: textBox.left; right: numberBox.right; topMargin: 0.5 * screen.u
@@ -258,6 +266,7 @@ Overlay {
             color: Theme.ok
 
             Text {
+                textFormat: Text.PlainText
                 objectName: "complaintSentTitle"
                 anchors.fill: parent
                 anchors.margins: screen.u
@@ -272,6 +281,7 @@ Overlay {
             }
         }
         Text {
+            textFormat: Text.PlainText
             id: sentSub
             anchors { left: parent.left; right: parent.right; top: sentBanner.bottom; margins: screen.pad }
             text: screen.words.complaintSentSub

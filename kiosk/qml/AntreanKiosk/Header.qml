@@ -17,6 +17,7 @@ Rectangle {
     color: Theme.header
 
     Text {
+        textFormat: Text.PlainText
         id: nameText
         x: header.margin
         y: header.portrait ? header.u : (header.height - height - dateText.height) / 2
@@ -32,6 +33,7 @@ Rectangle {
         verticalAlignment: Text.AlignVCenter
     }
     Text {
+        textFormat: Text.PlainText
         id: dateText
         anchors { left: nameText.left; top: header.portrait ? clockArea.bottom : nameText.bottom }
         width: header.portrait ? nameText.width : nameText.width
@@ -51,6 +53,7 @@ Rectangle {
         height: clockText.implicitHeight
 
         Text {
+            textFormat: Text.PlainText
             id: clockText
             objectName: "clockText"
             anchors.right: header.portrait ? undefined : parent.right

@@ -44,6 +44,7 @@ Overlay {
                 }
             }
             Text {
+                textFormat: Text.PlainText
                 anchors.centerIn: ring
                 text: "!"
                 color: Theme.warn
@@ -52,6 +53,7 @@ Overlay {
             }
         }
         Text {
+            textFormat: Text.PlainText
             objectName: "hubDownText"
             width: parent.width
             text: screen.vm.words.hubDown
@@ -62,6 +64,7 @@ Overlay {
             horizontalAlignment: Text.AlignHCenter
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: screen.vm.words.hubDownSub
             color: Theme.muted
@@ -79,6 +82,7 @@ Overlay {
             border.width: Math.max(2, 0.4 * screen.u)
 
             Text {
+                textFormat: Text.PlainText
                 id: pending
                 anchors.centerIn: parent
                 width: parent.width - 4 * screen.u

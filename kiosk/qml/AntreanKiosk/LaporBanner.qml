@@ -17,6 +17,7 @@ Rectangle {
                           : width < 80 * u ? 9 * u : 6.5 * u
 
     Text {
+        textFormat: Text.PlainText
         id: leadText
         visible: banner.large
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 1.5 * banner.u }
@@ -27,6 +28,7 @@ Rectangle {
         horizontalAlignment: Text.AlignHCenter
     }
     Text {
+        textFormat: Text.PlainText
         id: channelText
         objectName: "laporText"
         anchors { left: parent.left; right: parent.right; margins: 1.5 * banner.u

@@ -14,6 +14,7 @@ Overlay {
         spacing: 3 * screen.u
 
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: screen.vm.words.sorry
             color: Theme.fault
@@ -22,6 +23,7 @@ Overlay {
             horizontalAlignment: Text.AlignHCenter
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: screen.vm.message
             color: Theme.ink

@@ -36,6 +36,7 @@ Item {
             spacing: 1.2 * screen.u
 
             Text {  // one line: the words below need the room
+                textFormat: Text.PlainText
                 width: parent.width
                 height: 5 * screen.u
                 text: screen.title
@@ -47,6 +48,7 @@ Item {
                 verticalAlignment: Text.AlignVCenter
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 text: screen.hint
                 color: Theme.muted
@@ -62,6 +64,7 @@ Item {
                 border.width: Math.max(2, 0.4 * screen.u)
 
                 Text {
+                    textFormat: Text.PlainText
                     objectName: screen.prefix + "Entry"
                     anchors.centerIn: parent
                     text: screen.entry !== "" ? screen.entry : "A12"
@@ -73,6 +76,7 @@ Item {
                 }
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: screen.prefix + "Message"
                 visible: text !== ""
                 width: parent.width

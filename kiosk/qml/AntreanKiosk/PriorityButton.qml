@@ -29,6 +29,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         anchors { left: parent.left; right: parent.right; top: icon.bottom; bottom: parent.bottom
                   leftMargin: button.u; rightMargin: button.u; bottomMargin: button.height * 0.06 }
         text: (button.selected ? "✓ " : "") + button.label

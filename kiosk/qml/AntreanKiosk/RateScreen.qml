@@ -39,6 +39,7 @@ Overlay {
         visible: screen.flow.step === "faces"
 
         Text {
+            textFormat: Text.PlainText
             id: question
             anchors { left: parent.left; right: parent.right; top: parent.top; margins: screen.pad }
             text: screen.words.rateFacesTitle
@@ -49,6 +50,7 @@ Overlay {
             horizontalAlignment: Text.AlignHCenter
         }
         Text {
+            textFormat: Text.PlainText
             id: forNumber
             objectName: "rateTicket"
             anchors { left: parent.left; right: parent.right; top: question.bottom; topMargin: 0.6 * screen.u }
@@ -93,6 +95,7 @@ Overlay {
                         height: width
                     }
                     Text {
+                        textFormat: Text.PlainText
                         anchors { left: parent.left; right: parent.right; bottom: parent.bottom
                                   margins: screen.u; bottomMargin: parent.height * 0.05 }
                         height: parent.height * 0.22
@@ -143,6 +146,7 @@ Overlay {
                 height: width
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "thanksTitle"
                 width: parent.width
                 text: screen.words.thanks
@@ -152,6 +156,7 @@ Overlay {
                 horizontalAlignment: Text.AlignHCenter
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 text: screen.flow.chosenLabel
                 color: Theme.faceColor(screen.flow.chosen)
@@ -160,6 +165,7 @@ Overlay {
                 horizontalAlignment: Text.AlignHCenter
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "thanksText"
                 width: parent.width
                 text: screen.flow.thanksText
@@ -180,6 +186,7 @@ Overlay {
                 onClicked: screen.flow.openSurvey()
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: screen.flow.surveyOffered
                 text: screen.words.surveyOfferHint

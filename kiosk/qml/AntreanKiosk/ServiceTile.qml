@@ -44,6 +44,7 @@ Rectangle {
         color: tile.available ? tile.tint : "#8a949c"
 
         Text {
+            textFormat: Text.PlainText
             anchors.centerIn: parent
             text: tile.letter
             color: "white"
@@ -57,6 +58,7 @@ Rectangle {
         visible: tile.available
         anchors { right: parent.right; rightMargin: tile.m; verticalCenter: badge.verticalCenter }
         Text {
+            textFormat: Text.PlainText
             anchors.right: parent.right
             text: tile.waiting
             color: Theme.ink
@@ -64,6 +66,7 @@ Rectangle {
             font.bold: true
         }
         Text {
+            textFormat: Text.PlainText
             anchors.right: parent.right
             text: tile.waitingLabel
             color: Theme.muted
@@ -71,6 +74,7 @@ Rectangle {
         }
     }
     Text {
+        textFormat: Text.PlainText
         visible: !tile.available
         anchors { left: badge.right; leftMargin: tile.m; right: parent.right; rightMargin: tile.m
                   verticalCenter: badge.verticalCenter }
@@ -87,6 +91,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         id: nameText
         anchors { left: parent.left; right: parent.right; top: badge.bottom; margins: tile.m
                   topMargin: tile.m * 0.5 }
@@ -102,6 +107,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         anchors { left: parent.left; right: parent.right; top: nameText.bottom; bottom: parent.bottom
                   leftMargin: tile.m; rightMargin: tile.m; bottomMargin: tile.m * 0.7 }
         text: tile.description

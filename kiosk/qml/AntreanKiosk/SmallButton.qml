@@ -30,6 +30,7 @@ Rectangle {
             height: width
         }
         Text {
+            textFormat: Text.PlainText
             anchors.verticalCenter: parent.verticalCenter
             text: button.text
             color: Theme.header

@@ -20,6 +20,7 @@ Overlay {
         color: Theme.card
 
         Text {
+            textFormat: Text.PlainText
             id: title
             anchors { left: parent.left; top: parent.top; right: closeButton.left; margins: 2 * panel.u }
             text: panel.vm.words.staffTitle
@@ -40,6 +41,7 @@ Overlay {
             onClicked: panel.staff.hide()
         }
         Text {
+            textFormat: Text.PlainText
             id: message
             anchors { left: parent.left; right: parent.right; top: closeButton.bottom; margins: 2 * panel.u
                       topMargin: panel.u }
@@ -56,6 +58,7 @@ Overlay {
 
         // Locked, no PIN set: say how to set one.
         Text {
+            textFormat: Text.PlainText
             objectName: "noPinText"
             visible: !panel.staff.unlocked && !panel.staff.pinConfigured
             anchors { left: parent.left; right: parent.right; top: message.bottom; margins: 2 * panel.u }
@@ -77,6 +80,7 @@ Overlay {
             readonly property real keyWidth: Math.min((width - 2 * panel.u) / 3, keyHeight * 1.4)
 
             Text {
+                textFormat: Text.PlainText
                 id: dots
                 anchors.horizontalCenter: parent.horizontalCenter
                 text: panel.vm.words.enterPin + "   " + "●".repeat(panel.staff.pinLength)
@@ -116,6 +120,7 @@ Overlay {
                       margins: 2 * panel.u }
 
             Text {
+                textFormat: Text.PlainText
                 id: status
                 width: parent.width
                 text: panel.staff.statusText
@@ -124,6 +129,7 @@ Overlay {
                 wrapMode: Text.WordWrap
             }
             Text {
+                textFormat: Text.PlainText
                 id: recentTitle
                 anchors { top: status.bottom; topMargin: panel.u }
                 text: panel.staff.recent.length ? panel.vm.words.recent : panel.vm.words.noRecent
@@ -145,6 +151,7 @@ Overlay {
                     color: modelData.printed ? Theme.bg : "#fbe9e7"
 
                     Text {
+                        textFormat: Text.PlainText
                         id: num
                         anchors { left: parent.left; leftMargin: panel.u; verticalCenter: parent.verticalCenter }
                         width: 14 * panel.u
@@ -154,6 +161,7 @@ Overlay {
                         font.bold: true
                     }
                     Text {
+                        textFormat: Text.PlainText
                         anchors { left: num.right; right: reprintButton.left; margins: panel.u
                                   verticalCenter: parent.verticalCenter }
                         text: parent.modelData.time + "  " + parent.modelData.service + "\n" + parent.modelData.state

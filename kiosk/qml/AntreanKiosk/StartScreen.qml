@@ -33,6 +33,7 @@ Item {
         color: start.vm.priority ? start.accent : "transparent"
 
         Text {
+            textFormat: Text.PlainText
             id: title
             anchors { left: parent.left; right: parent.right; top: parent.top; margins: start.pad
                       topMargin: 1.2 * start.u }
@@ -46,6 +47,7 @@ Item {
             horizontalAlignment: Text.AlignHCenter
         }
         Text {
+            textFormat: Text.PlainText
             anchors { left: parent.left; right: parent.right; top: title.bottom; margins: start.pad
                       topMargin: 0.4 * start.u }
             height: 3.2 * start.u
@@ -67,6 +69,7 @@ Item {
         height: start.portrait ? 16 * start.u : feedbackStrip.y - y - start.u
 
         Text {
+            textFormat: Text.PlainText
             id: priorityTitle
             width: parent.width
             text: start.vm.words.priorityTitle
@@ -79,6 +82,7 @@ Item {
             horizontalAlignment: start.portrait ? Text.AlignHCenter : Text.AlignLeft
         }
         Text {
+            textFormat: Text.PlainText
             id: priorityHint
             visible: !start.portrait
             anchors.top: priorityTitle.bottom
@@ -188,6 +192,7 @@ Item {
             spacing: 1.4 * start.u
 
             Text {
+                textFormat: Text.PlainText
                 anchors.verticalCenter: parent.verticalCenter
                 text: start.vm.words.feedbackHint
                 color: Theme.muted
@@ -218,6 +223,7 @@ Item {
         color: Theme.fault
 
         Text {
+            textFormat: Text.PlainText
             anchors.fill: parent
             anchors.margins: start.u
             text: start.vm.words.printerBanner

@@ -21,6 +21,7 @@ Overlay {
         visible: screen.asking
 
         Text {
+            textFormat: Text.PlainText
             id: progressText
             objectName: "surveyProgress"
             anchors { left: parent.left; top: parent.top; margins: screen.pad; topMargin: screen.u
@@ -32,6 +33,7 @@ Overlay {
             elide: Text.ElideRight
         }
         Text {  // landscape: at the right of the progress; portrait: under it
+            textFormat: Text.PlainText
             id: ticketLine
             x: screen.portrait ? screen.pad : parent.width - width - screen.pad
             y: screen.portrait ? progressText.y + progressText.height : progressText.y
@@ -59,6 +61,7 @@ Overlay {
             }
         }
         Text {
+            textFormat: Text.PlainText
             id: titleText
             objectName: "surveyTitle"
             anchors { left: parent.left; right: parent.right; top: bar.bottom; margins: screen.pad
@@ -70,6 +73,7 @@ Overlay {
             wrapMode: Text.WordWrap
         }
         Text {
+            textFormat: Text.PlainText
             id: questionText
             objectName: "surveyQuestion"
             anchors { left: parent.left; right: parent.right; top: titleText.bottom
@@ -129,6 +133,7 @@ Overlay {
                         height: width
                     }
                     Text {
+                        textFormat: Text.PlainText
                         anchors { left: parent.left; right: parent.right; bottom: parent.bottom
                                   top: choiceGrid.faces ? face.bottom : parent.top; margins: screen.u }
                         text: choice.modelData.label
@@ -227,6 +232,7 @@ Overlay {
             spacing: 3 * screen.u
 
             Text {
+                textFormat: Text.PlainText
                 objectName: "surveyMissing"
                 width: parent.width
                 text: screen.flow.missingText
@@ -277,6 +283,7 @@ Overlay {
                 height: width
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "surveyDoneTitle"
                 width: parent.width
                 text: screen.flow.doneTitle
@@ -286,6 +293,7 @@ Overlay {
                 horizontalAlignment: Text.AlignHCenter
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "surveyDoneText"
                 width: parent.width
                 text: screen.flow.doneText

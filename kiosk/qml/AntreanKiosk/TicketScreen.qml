@@ -18,6 +18,7 @@ Overlay {
         color: screen.fault ? Theme.fault : Theme.ok
 
         Text {
+            textFormat: Text.PlainText
             anchors.fill: parent
             anchors.margins: screen.u
             text: screen.fault ? "⚠ " + screen.vm.words.printerFault : "✓ " + screen.vm.words.yourNumber
@@ -38,6 +39,7 @@ Overlay {
                   leftMargin: 3 * screen.u; rightMargin: 3 * screen.u }
 
         Text {
+            textFormat: Text.PlainText
             id: number
             objectName: "ticketNumber"
             anchors { left: parent.left; right: parent.right; top: parent.top }
@@ -52,6 +54,7 @@ Overlay {
             verticalAlignment: Text.AlignVCenter
         }
         Text {
+            textFormat: Text.PlainText
             id: service
             anchors { left: parent.left; right: parent.right; top: number.bottom }
             height: parent.height * 0.15
@@ -66,6 +69,7 @@ Overlay {
             verticalAlignment: Text.AlignVCenter
         }
         Text {
+            textFormat: Text.PlainText
             id: ahead
             anchors { left: parent.left; right: parent.right; top: service.bottom }
             height: parent.height * 0.24
@@ -79,6 +83,7 @@ Overlay {
             verticalAlignment: Text.AlignVCenter
         }
         Text {
+            textFormat: Text.PlainText
             anchors { left: parent.left; right: parent.right; top: ahead.bottom; bottom: parent.bottom }
             text: screen.fault ? screen.vm.words.printerFaultSub : screen.vm.words.takeTicket
             color: screen.fault ? Theme.fault : Theme.muted

@@ -11,6 +11,7 @@ Rectangle {
     color: Theme.panel
 
     Text {
+        textFormat: Text.PlainText
         objectName: "postName"
         anchors {
             left: parent.left; leftMargin: 2 * header.u
@@ -33,12 +34,14 @@ Rectangle {
         spacing: 0.2 * header.u
 
         Text {
+            textFormat: Text.PlainText
             anchors.right: parent.right
             text: header.board.clockText + (header.board.zoneText ? " " + header.board.zoneText : "")
             color: Theme.accent
             font { family: Theme.font; bold: true; pixelSize: 5.4 * header.u }
         }
         Text {
+            textFormat: Text.PlainText
             anchors.right: parent.right
             text: header.board.dateText
             color: Theme.text

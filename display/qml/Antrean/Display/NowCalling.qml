@@ -16,6 +16,7 @@ Rectangle {
     border { color: Theme.panelLine; width: 0.3 * u }
 
     Text {
+        textFormat: Text.PlainText
         id: label
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 2 * panel.u }
         height: parent.height * 0.09
@@ -29,6 +30,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         id: number
         objectName: "number"
         visible: panel.board.hasCall
@@ -44,6 +46,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         id: counter
         objectName: "counter"
         visible: panel.board.hasCall
@@ -59,6 +62,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         visible: panel.board.hasCall
         anchors { left: parent.left; right: parent.right; top: counter.bottom; bottom: parent.bottom; margins: 2 * panel.u }
         text: panel.board.serviceName
@@ -77,6 +81,7 @@ Rectangle {
         spacing: 3 * panel.u
 
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: panel.board.t.noCall
             color: Theme.text
@@ -86,6 +91,7 @@ Rectangle {
             horizontalAlignment: Text.AlignHCenter
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: panel.board.t.noCallHint
             color: Theme.dim

@@ -14,6 +14,7 @@ Rectangle {
     border { color: Theme.panelLine; width: 0.3 * u }
 
     Text {
+        textFormat: Text.PlainText
         id: title
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 1.5 * box.u }
         height: Math.min(5.5 * box.u, box.height * 0.16)
@@ -26,6 +27,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         visible: list.count === 0
         anchors { top: title.bottom; left: parent.left; right: parent.right; margins: 1.5 * box.u }
         text: box.board.t.noRecent
@@ -62,6 +64,7 @@ Rectangle {
                 color: Theme.panelLine
             }
             Text {
+                textFormat: Text.PlainText
                 id: num
                 anchors { left: parent.left; top: parent.top; bottom: parent.bottom }
                 width: parent.width * 0.45
@@ -73,6 +76,7 @@ Rectangle {
                 verticalAlignment: Text.AlignVCenter
             }
             Text {
+                textFormat: Text.PlainText
                 anchors { left: num.right; right: parent.right; top: parent.top; bottom: parent.bottom }
                 text: "→ " + box.board.t.counter + " " + row.counter + (row.recall ? " ↻" : "")
                 color: Theme.text

@@ -15,6 +15,7 @@ Rectangle {
     z: 2
 
     Text {
+        textFormat: Text.PlainText
         anchors { fill: parent; margins: banner.u }
         text: banner.board.statusText
         color: Theme.text

@@ -19,6 +19,7 @@ Rectangle {
         color: bar.board.hasAlerts ? Theme.alert : Theme.accent
         z: 1
         Text {
+            textFormat: Text.PlainText
             id: tagText
             anchors.centerIn: parent
             text: bar.board.hasAlerts ? "⚠ " + bar.board.t.alert : bar.board.t.info
@@ -37,12 +38,14 @@ Rectangle {
             spacing: 0
 
             Text {
+                textFormat: Text.PlainText
                 id: first
                 text: bar.board.ticker + "          "
                 color: Theme.text
                 font { family: Theme.font; pixelSize: Math.max(bar.u, bar.height * 0.5) }
             }
             Text {
+                textFormat: Text.PlainText
                 text: first.text
                 color: Theme.text
                 font: first.font

@@ -17,6 +17,7 @@ Rectangle {
     border { color: Theme.panelLine; width: 0.3 * u }
 
     Text {
+        textFormat: Text.PlainText
         id: title
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 1.5 * box.u }
         height: Math.min(5.5 * box.u, box.height * 0.18)
@@ -59,6 +60,7 @@ Rectangle {
                 radius: 0.6 * box.u
                 color: row.open ? Theme.accent : Theme.closed
                 Text {
+                    textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: row.letter
                     color: Theme.accentText
@@ -66,6 +68,7 @@ Rectangle {
                 }
             }
             Text {
+                textFormat: Text.PlainText
                 anchors {
                     left: chip.right; leftMargin: 1.2 * box.u
                     right: count.left; rightMargin: 1.2 * box.u
@@ -80,6 +83,7 @@ Rectangle {
                 verticalAlignment: Text.AlignVCenter
             }
             Text {
+                textFormat: Text.PlainText
                 id: count
                 anchors { right: parent.right; top: parent.top; bottom: parent.bottom }
                 text: row.open ? row.waiting : box.board.t.closed
@@ -105,6 +109,7 @@ Rectangle {
         border { color: Theme.accent; width: Math.max(1, 0.25 * box.u) }
 
         Text {
+            textFormat: Text.PlainText
             objectName: "surgeText"
             anchors { fill: parent; leftMargin: 1.5 * box.u; rightMargin: 1.5 * box.u; topMargin: 0.5 * box.u; bottomMargin: 0.5 * box.u }
             text: box.board.surgeNote.replace(" — ", " —\n")  // what, then the plea: two lines

@@ -1,9 +1,9 @@
-# The two commands of the README sit here: `make post` and `make test`.
+# The commands of the README sit here: `make post`, `make city` and `make test`.
 VENV := .venv
 PY := $(VENV)/bin/python
 HEADLESS ?=
 
-.PHONY: setup post test lint bench clean deb
+.PHONY: setup post city test lint bench clean deb
 
 # The install runs again only when pyproject.toml or scripts/setup.sh changed since the last
 # one (or .venv is gone): `make post` and `make test` start at once on a set-up tree.
@@ -23,6 +23,12 @@ ifeq ($(HEADLESS),1)
 else
 	$(VENV)/bin/antrean demo --out out/demo
 endif
+
+# A city on this machine: a throwaway PostgreSQL cluster, the city server and three posts
+# over a few simulated days (one offline half the time, one delivering by USB bundle);
+# prints the city's indicators and the dashboard's link. Ctrl+C stops it all.
+city: setup
+	$(VENV)/bin/antrean city demo
 
 # Sets up and runs lint, type check and the whole test suite.
 test: setup lint

@@ -12,7 +12,8 @@ import random
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from .config import PostConfig, load_post_config
 from .runner import HubThread
 from .storage import Storage
 
-__all__ = ["run_headless_demo", "simulate_day"]
+__all__ = ["run_headless_demo", "simulate_day", "demo_tokens"]
 
 #: Which services each demo counter serves (None: all).
 COUNTERS: dict[int, list[str] | None] = {1: ["adminduk"], 2: ["kesehatan", "bansos"], 3: None}
@@ -35,17 +36,37 @@ def _fmt_min(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds / 60:.1f}".replace(".", ",")
 
 
-def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, speed: float,
-                 out: Path | None = None) -> dict[str, Any]:
-    rng = random.Random(seed)
-    local_today = utcnow().astimezone(cfg.tz).date()
-    start = datetime(local_today.year, local_today.month, local_today.day, OPEN_H, tzinfo=cfg.tz)
+def demo_tokens(data: Path) -> dict[str, Any]:
+    """The demo's devices in the post's database: a kiosk, the lead and the counters."""
     st = Storage(data)
-    tokens = {role: create_device_token(st, role, name, utcnow())
-              for role, name in [("kiosk", "Kios Demo"), ("lead", "Ketua Pos Demo")]}
-    counter_tokens = {n: create_device_token(st, "counter", f"Loket {n}", utcnow())
-                      for n in COUNTERS}
-    st.close()
+    try:
+        tokens: dict[str, Any] = {
+            role: create_device_token(st, role, name, utcnow())
+            for role, name in [("kiosk", "Kios Demo"), ("lead", "Ketua Pos Demo")]}
+        tokens["counters"] = {n: create_device_token(st, "counter", f"Loket {n}", utcnow())
+                              for n in COUNTERS}
+    finally:
+        st.close()
+    return tokens
+
+
+def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, speed: float,
+                 out: Path | None = None, day: date | None = None,
+                 tokens: dict[str, Any] | None = None, stop: threading.Event | None = None,
+                 before_stop: Callable[[HubThread], None] | None = None) -> dict[str, Any]:
+    """One day at the post (``day``, default today) from 08:00 on an accelerated clock.
+
+    ``tokens`` (:func:`demo_tokens`) lets several days share one set of devices; ``stop``
+    ends the day early (residents stop coming, counters stop calling); ``before_stop`` is
+    called with the running hub once the day is over (the city demo waits there for the
+    uplink to deliver the day).
+    """
+    rng = random.Random(seed)
+    day = day or utcnow().astimezone(cfg.tz).date()
+    start = datetime(day.year, day.month, day.day, OPEN_H, tzinfo=cfg.tz)
+    tokens = tokens or demo_tokens(data)
+    counter_tokens = tokens["counters"]
+    stop = stop or threading.Event()
     clock = AcceleratedClock(start, speed)
     hub = HubThread(cfg, data, clock=clock).start()
     arrivals_done = threading.Event()
@@ -59,6 +80,8 @@ def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, spee
         def kiosk() -> None:
             with HubClient(hub.url, tokens["kiosk"]) as c:
                 for t in times:
+                    if stop.is_set():
+                        break
                     wait = t - (clock.now() - clock.start).total_seconds()
                     if wait > 0:
                         clock.sleep(wait)
@@ -73,7 +96,7 @@ def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, spee
         def counter(n: int, services: list[str] | None, seed_n: int) -> None:
             crng = random.Random(seed_n)
             with HubClient(hub.url, counter_tokens[n]) as c:
-                while True:
+                while not stop.is_set():
                     t = c.call_next(n, services)
                     if t is None:
                         if arrivals_done.is_set():
@@ -100,8 +123,10 @@ def simulate_day(cfg: PostConfig, data: Path, *, seed: int, residents: int, spee
         for th in threads:
             th.join()
         real_s = time.monotonic() - t0
+        if before_stop is not None and not stop.is_set():
+            before_stop(hub)
         with HubClient(hub.url, tokens["lead"]) as lead:
-            stats = lead.stats()
+            stats = lead.stats(day.isoformat())
             if out is not None:
                 out.mkdir(parents=True, exist_ok=True)
                 csv_path = out / f"antrean-{cfg.post.id}-{stats['date']}.csv"

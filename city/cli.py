@@ -3,6 +3,7 @@
     antrean city --db URL [--host H] [--port 8471] [--config city.toml]
     antrean city token --db URL --post POST_ID --name NAME     (a post's uplink token)
     antrean city token --db URL --officer NAME                 (a city officer's token)
+    antrean city demo [--days 3]                               (a throwaway city: make city)
     antrean city import --db URL FILE                          (a post's USB bundle)
 
 ``--db`` may instead come from ``ANTREAN_CITY_DB`` (keeps a password out of ``ps``).
@@ -124,6 +125,36 @@ def _import(argv: list[str]) -> int:
     return import_bundle(args.db, Path(args.file))
 
 
+def _demo_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} demo",
+        description="demo kota: PostgreSQL sementara, server kota dan tiga pos selama beberapa "
+                    "hari simulasi / a throwaway city with three simulated posts (make city)")
+    p.add_argument("--days", type=int, default=3, help="simulated days, 2-14 (default 3)")
+    p.add_argument("--speed", type=float, default=4000.0,
+                   help="clock speed-up of the posts' days (default 4000)")
+    p.add_argument("--residents", type=int, default=90,
+                   help="residents a day at the busiest post (default 90)")
+    p.add_argument("--port", type=int, default=8471,
+                   help="the city server's port (default 8471; 0 or taken: any free port)")
+    return p
+
+
+def _demo(argv: list[str]) -> int:
+    args = _demo_parser().parse_args(argv)
+    if not 2 <= args.days <= 14:
+        return _fail("--days antara 2 dan 14.", "--days must be 2 to 14.")
+    if not 10 <= args.speed <= 100_000 or not 5 <= args.residents <= 2000:
+        return _fail("--speed 10-100000, --residents 5-2000.",
+                     "--speed must be 10-100000 and --residents 5-2000.")
+    if not 0 <= args.port <= 65535:
+        return _fail("--port 0-65535.", "--port must be 0-65535.")
+    from .demo import run_city_demo
+
+    return run_city_demo(days=args.days, speed=args.speed, residents=args.residents,
+                         port=args.port)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -133,4 +164,6 @@ def main(argv: list[str] | None = None) -> int:
         return _token(argv[1:])
     if argv and argv[0] == "import":
         return _import(argv[1:])
+    if argv and argv[0] == "demo":
+        return _demo(argv[1:])
     return _serve(argv)

@@ -13,7 +13,7 @@ def _loaded(code: str) -> set[str]:
 
 
 def test_the_city_loads_no_qt_and_no_hardware():
-    mods = _loaded("import city.server, city.ingest, city.cli, city.figures")
+    mods = _loaded("import city.server, city.ingest, city.cli, city.figures, city.demo")
     assert "antrean" in mods and "psycopg" in mods
     assert not mods & {"PySide6", "escpos", "serial", "usb", "hardware", "kiosk"}
 

@@ -22,14 +22,14 @@ from sqlalchemy.exc import IntegrityError
 
 from . import __version__
 from .auth import Device
-from .clock import Clock, SystemClock
+from .clock import Clock, GuardedClock, SystemClock
 from .config import PostConfig
 from .datalock import DataLock
 from .daylog import LiveDay
 from .days import PostCalendar, closing_events
 from .dbcheck import check_folder, classify
 from .devices import DeviceRegistry
-from .hubhealth import HubUnavailable, StorageHealth
+from .hubhealth import ClockWatch, HubUnavailable, StorageHealth
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
 from .storage import Storage
@@ -46,7 +46,8 @@ SUBSCRIBER_QUEUE = 2000
 class Hub:
     def __init__(self, config: PostConfig, data_dir: str | Path, clock: Clock | None = None) -> None:
         self.config = config
-        self.clock: Clock = clock or SystemClock()
+        # The time the hub writes never runs backwards (held at the log's last event).
+        self.clock = GuardedClock(clock or SystemClock())
         self.tz = config.tz
         self.calendar = PostCalendar(config.tz, config.post.day_end_time)
         # One hub per data folder, held until close(); taken before the database is opened,
@@ -72,6 +73,12 @@ class Hub:
         """Everything after the database opened: the queue read back, the day closed."""
         config = self.config
         self.storage_health = StorageHealth(self.storage.path)
+        last = self.storage.last_event_at()
+        if last is not None:
+            self.clock.hold(last)  # a wall clock behind the log is held, from the start
+        self.clock_watch = ClockWatch(self.clock, self.tz)
+        # whether the hub's "clock behind" status stands (as last written in its log)
+        self._clock_alert = self.storage.last_status("Hub", "clock") is False
         self._stale = False  # memory may be ahead of disk: reload before anything else
         self.state = QueueState(config)
         self.day = ""  # the post day the queue in memory holds
@@ -116,6 +123,21 @@ class Hub:
                 log.warning("closing the day failed; retrying later")
         if self.calendar.day_of(now) != self.day:
             self.reload()
+        self._check_clock()
+
+    def _check_clock(self) -> None:
+        """Raise (or clear) the hub's own clock alert when the wall clock falls behind its
+        log (or catches up): a device.status event every screen and counter shows."""
+        if self.clock_watch.behind == self._clock_alert:
+            return
+        e = Event(EventType.DEVICE_STATUS, self.now(), data=self.clock_watch.status_event())
+        with contextlib.suppress(HubUnavailable):  # said in /health anyway; retried later
+            self._commit([e])
+            self._clock_alert = not self._clock_alert
+            if self._clock_alert:
+                log.warning("%s / %s", *self.clock_watch.words())
+            else:
+                log.warning("the wall clock caught up with the hub's log: time runs again")
 
     def seconds_to_roll(self, cap: float = 5.0) -> float:
         """How long the day timer may sleep: until the next closing or midnight, at most
@@ -256,7 +278,8 @@ class Hub:
             (s["oldest_wait_s"] for s in services if s["id"] == sid), None), "limit_s": limit}
             for sid, limit in self.alerts.items()]
         return {"at": self.local(now), "last_seq": self.last_seq, "day": self.day_json(now),
-                "services": services, "counters": counters, "alerts": alerts}
+                "clock": self.clock_watch.status(), "services": services, "counters": counters,
+                "alerts": alerts}
 
     def health_json(self) -> dict[str, Any]:
         now = self.now()
@@ -264,6 +287,7 @@ class Hub:
                 "post": {"id": self.config.post.id, "name": self.config.post.name},
                 "api": 1, "version": __version__, "time": self.local(now),
                 "tz": self.config.post.timezone, "day": self.day_json(now),
+                "clock": self.clock_watch.status(),
                 "city": self.uplink.status() if self.uplink is not None else None}
 
     # ----- committing and broadcasting ---------------------------------------------------

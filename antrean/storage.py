@@ -37,6 +37,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 
@@ -271,6 +272,17 @@ class Storage:
         with self.engine.connect() as c:
             times = [datetime.fromisoformat(r[0]) for r in c.execute(q)]
         return max(times, default=None)
+
+    def last_status(self, device: str, component: str, within: int = 5000) -> bool | None:
+        """Whether the latest ``device.status`` of ``device``'s ``component`` among the
+        last ``within`` events said ok (None: none there)."""
+        q = text("SELECT json_extract(data, '$.ok') FROM events WHERE seq > :low "
+                 "AND type = 'device.status' AND json_extract(data, '$.device') = :d "
+                 "AND json_extract(data, '$.component') = :c ORDER BY seq DESC LIMIT 1")
+        with self.engine.connect() as c:
+            low = int(c.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
+            row = c.execute(q, {"low": low - within, "d": device, "c": component}).first()
+        return None if row is None or row[0] is None else bool(row[0])
 
     def last_closed_day(self) -> str | None:
         """The latest post day the hub closed (its ``day.closed`` event), if any."""

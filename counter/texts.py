@@ -158,6 +158,9 @@ DEVICE_STATUS: dict[str, tuple[str, str]] = {
     "timeout": ("Printer tidak menjawab", "Printer not answering"),
     "cover_open": ("Tutup printer terbuka", "Printer cover open"),
     "error": ("Printer bermasalah", "Printer problem"),
+    # the hub's own: its wall clock fell behind its log, so it holds its time
+    "clock_behind": ("jam tertinggal dari catatannya — waktu hub ditahan; periksa jam Pi hub",
+                     "clock behind its log — the hub's time is held; check the hub Pi's clock"),
 }
 
 #: How a device's role reads in front of its name.

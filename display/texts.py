@@ -74,10 +74,14 @@ LABELS: dict[str, dict[str, str]] = {
 
 _COMPONENTS = {
     "id": {"printer": "Printer", "buttons": "Tombol antrean", "speaker": "Pengeras suara",
-           "display": "Layar"},
+           "display": "Layar", "clock": "Jam hub"},
     "en": {"printer": "Printer", "buttons": "Button box", "speaker": "Speaker",
-           "display": "Screen"},
+           "display": "Screen", "clock": "Hub clock"},
 }
+
+#: Statuses the display words itself in English (the device's own message is Indonesian).
+_STATUS_EN = {"clock_behind": "behind the hub's log; the hub holds its time until the clock "
+                              "catches up — check the hub Pi's clock"}
 
 #: A device told by its role: the hub does not tell displays the names of devices.
 _ROLES = {
@@ -132,7 +136,9 @@ def alert_text(status: Mapping[str, Any], lang: str = "id") -> str:
     role = str(status.get("role") or "")
     device = str(status.get("device") or "").strip() or _ROLES[lang].get(role, role)
     detail = str(status.get("message") or status.get("status") or "").strip()
-    head = f"{what} ({device})" if device else what
+    if lang == "en":
+        detail = _STATUS_EN.get(str(status.get("status") or ""), detail)
+    head = f"{what} ({device})" if device and role != "hub" else what  # the hub's own
     return f"{head}: {detail}" if detail else head
 
 

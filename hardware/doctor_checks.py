@@ -257,6 +257,9 @@ def check_clock(s: Settings, f: Findings) -> Result:
     if now.year < MIN_YEAR:
         return result("clock", FAIL, title, (f"jam menunjukkan {shown}", f"the clock says {shown}"),
                   set_clock)
+    held = _hub_clock_held(f)
+    if held is not None:
+        return held
     off = f.hub_clock_offset_s
     if off is None or s.role == "hub":
         return result("clock", OK, title, (shown, shown))
@@ -269,6 +272,25 @@ def check_clock(s: Settings, f: Findings) -> Result:
     if abs(off) > CLOCK_WARN_S:
         return result("clock", WARN, title, found, ("samakan jam dengan hub", "match the hub's clock"))
     return result("clock", OK, title, found)
+
+
+def _hub_clock_held(f: Findings) -> Result | None:
+    """The hub's own word that its wall clock is behind its log (it holds its time)."""
+    clock = (f.health or {}).get("clock")
+    if not isinstance(clock, dict) or clock.get("status") != "behind":
+        return None
+    n, at = clock.get("behind_s"), str(clock.get("held_at") or "?")[11:16]
+    return result("clock", FAIL, ("Jam", "Clock"),
+                  (f"jam hub tertinggal {n} detik dari catatannya; hub menahan waktunya pada "
+                   f"{at.replace(':', '.')} (nomor, panggilan dan waktu tunggu dicatat pada jam itu)",
+                   f"the hub's clock is {n} s behind its log; the hub holds its time at {at} "
+                   "(tickets, calls and waits are logged at that time)"),
+                  ("atur jam Pi hub dengan benar (chrony/NTP, atau modul RTC). Bila jamnya sudah "
+                   "benar, catatan itu ditulis saat jam terlalu cepat: hub berjalan lagi sendiri "
+                   "setelah jam melewati waktu itu",
+                   "set the hub Pi's clock right (chrony/NTP, or an RTC module). If it is right "
+                   "now, the log was written while the clock ran fast: the hub runs on by itself "
+                   "once the clock passes that time"))
 
 
 def check_pairing(s: Settings, f: Findings) -> Result:

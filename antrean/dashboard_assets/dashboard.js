@@ -371,6 +371,12 @@ function renderServices(st) {
 
 function renderLive(q) {
   $('live-at').textContent = q && q.at ? t('live_at', { time: clock(q.at) }) : '';
+  // The hub holds its time while its wall clock is behind its log: say it loudly.
+  const ck = q && q.clock;
+  const behind = !!(ck && ck.status === 'behind');
+  $('hub-warn').hidden = !behind;
+  $('hub-warn').textContent = behind
+    ? t('clock_behind', { s: fmtInt(ck.behind_s), time: ck.held_at ? clock(ck.held_at) : '?' }) : '';
   const alerts = (q && q.alerts) || [];
   const alerted = new Set(alerts.map((a) => a.service));
   const svcs = (q && q.services) || [];

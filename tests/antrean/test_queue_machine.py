@@ -5,6 +5,11 @@ never misses one); refused commands must be legitimately refused and change noth
 Invariants are checked after every step; at teardown the whole log is replayed into a
 fresh QueueState, which must equal the live one. When the clock passes the post's midnight
 the day is closed as the hub closes it (antrean/days.py): nothing of it stays live.
+
+The wall clock jumps both ways (a Pi without RTC set back by a late NTP fix, or forward);
+the machine reads it through the hub's GuardedClock, so no wait, service time or
+estimate is ever negative, no one issued later is called first, and the day never steps
+back.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from antrean.clock import FixedClock
+from antrean.clock import FixedClock, GuardedClock
 from antrean.config import PostConfig
 from antrean.days import DAY_CLOSED, PostCalendar, closing_events
 from antrean.model import FINAL_STATES, CounterState, Event, EventType, Ticket, TicketState
@@ -61,7 +66,9 @@ class QueueMachine(RuleBasedStateMachine):
         super().__init__()
         self.cfg = self.CONFIG
         self.st = QueueState(self.cfg)
-        self.clock = FixedClock(START)
+        self.wall = FixedClock(START)  # the system clock, free to jump back
+        self.clock = GuardedClock(self.wall)  # what the hub reads
+        self.last_now = START
         self.service_ids = [s.id for s in self.cfg.services]
         self.burst = self.cfg.policy.priority_burst
         self.max_wait = timedelta(minutes=self.cfg.policy.max_wait_min)
@@ -341,14 +348,20 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(seconds=st.integers(0, 40 * 60))
     def advance(self, seconds: int) -> None:
-        self.clock.advance(seconds)
+        self.wall.advance(seconds)
+        self._close_days()
+
+    @rule(seconds=st.integers(-3 * 3600, 3 * 3600))
+    def clock_jumps(self, seconds: int) -> None:
+        """NTP (or a technician) sets the wall clock back or forward."""
+        self.wall.advance(seconds)
         self._close_days()
 
     @rule(after=st.integers(0, 90))
     def past_midnight(self, after: int) -> None:
         """Straight to just past the post's next midnight, with the hall still busy."""
         day = self.calendar.day_of(self.now)
-        self.clock.set(self.calendar.closes_at(day) + timedelta(seconds=after))
+        self.wall.set(self.calendar.closes_at(day) + timedelta(seconds=after))
         self._close_days()
 
     def _close_days(self) -> None:
@@ -430,6 +443,10 @@ class QueueMachine(RuleBasedStateMachine):
                 assert t.called_at is not None
         for times in self.st.service_times.values():
             assert all(x >= 0 for x in times)
+        # issue times follow arrival, whatever the wall clock did: first come, first served
+        by_arrival = sorted(self.st.tickets.values(), key=lambda t: t.arrival)
+        assert all(a.issued_at <= b.issued_at
+                   for a, b in zip(by_arrival, by_arrival[1:], strict=False))
 
     @invariant()
     def positions_sane(self) -> None:
@@ -447,6 +464,15 @@ class QueueMachine(RuleBasedStateMachine):
             if t.state is not TicketState.WAITING:
                 assert self.st.position(t, self.now) is None
                 assert self.st.estimated_wait_s(t, self.now) is None
+
+    @invariant()
+    def time_never_runs_backwards(self) -> None:
+        now = self.now
+        assert now >= self.last_now, "the hub's time ran backwards"
+        assert self.calendar.day_of(now) >= self.calendar.day_of(self.last_now)
+        self.last_now = now
+        behind = (now - self.wall.now()).total_seconds()
+        assert self.clock.behind_s == max(0.0, behind)
 
     @invariant()
     def nothing_live_from_a_closed_day(self) -> None:

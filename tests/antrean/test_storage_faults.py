@@ -257,6 +257,13 @@ def test_a_real_hub_on_a_full_disk_says_so_and_recovers(tmp_path):
         assert body["error"] == "storage_unavailable" and body["reason"] == "disk_full"
         h = httpx.get(f"{hub.url}{API}/health").json()
         assert (h["status"], h["reason"]) == ("degraded", "disk_full")
+        doctor = subprocess.run(
+            [sys.executable, "-m", "antrean", "doctor", "--role", "counter", "--hub", hub.url,
+             "--token", hub.tokens["counter"], "--data", str(tmp_path)],
+            capture_output=True, text=True, timeout=60)
+        (said,) = [s for s in doctor.stdout.splitlines() if " Hub:" in s]
+        assert doctor.returncode == 1 and said.startswith("GAGAL"), doctor.stdout
+        assert "hub tidak bisa menyimpan" in said and "penuh" in said
         filler.unlink()
         h = _wait_health(hub, "ok")  # the hub's own probe finds it works again
         assert "reason" not in h

@@ -151,7 +151,13 @@ class Hub:
 
         The days after the last closed one are replayed from the log (at start, memory
         holds only today; and a close that failed to write is found again this way).
+        Days without a ticket have nothing to close: when none was issued after the last
+        closed day up to ``through``, nothing is replayed (the first day of a post's
+        database would otherwise be replayed twice at every start).
         """
+        if not self.storage.issued_between(self.closed_through, through):
+            self.closed_through = through
+            return
         span = QueueState(self.config)
         for e in self.storage.load_events(after_day=self.closed_through):
             span.apply(e)

@@ -24,14 +24,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .bundle import post_meta
 from .config import CityLink, ConfigError, PostConfig
 from .storage import Storage
+
+if TYPE_CHECKING:  # imported where used: a hub without a city never loads httpx
+    import httpx
 
 __all__ = ["Uplink", "UplinkSettings", "settings_from_config", "ACKED_KEY"]
 
@@ -141,6 +142,8 @@ class Uplink:
 
     # ----- the loop -----------------------------------------------------------------------
     def _run(self) -> None:
+        import httpx
+
         backoff = 1.0
         with httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0), verify=self.settings.verify,
                           headers={"Authorization": f"Bearer {self.settings.token}",
@@ -203,6 +206,8 @@ class Uplink:
         return acked
 
     def _call(self, client: httpx.Client, method: str, path: str, **kw: Any) -> httpx.Response:
+        import httpx
+
         try:
             return client.request(method, self.settings.api + path, **kw)
         except httpx.TimeoutException as exc:

@@ -254,6 +254,10 @@ class HubClient:
     def health(self) -> dict[str, Any]:
         return self._timed("/health", "time")
 
+    def whoami(self) -> dict[str, Any]:
+        """``{"role", "name"}`` of this client's token; HubError 401 when the hub refuses it."""
+        return self.request("GET", "/whoami")  # type: ignore[no-any-return]
+
     def services(self) -> list[dict[str, Any]]:
         return self.request("GET", "/services")  # type: ignore[no-any-return]
 

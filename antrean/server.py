@@ -167,6 +167,13 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     async def health(request: Request) -> dict[str, Any]:
         return _hub(request).health_json()
 
+    @r.get("/whoami")
+    async def whoami(dev: Annotated[Device, Depends(require())]) -> dict[str, Any]:
+        """Who this token is: the cheap authenticated call a device makes when it reaches
+        the hub (and while refused), to say on its screen that it is not paired before anyone
+        touches it."""
+        return {"role": dev.role, "name": dev.name}
+
     @r.get("/services")
     async def services(request: Request) -> list[dict[str, Any]]:
         return _hub(request).services_json()

@@ -72,11 +72,15 @@ def _config(args: argparse.Namespace) -> CounterConfig:
     )
 
 
-def _options(cfg: CounterConfig) -> Any:
+def _options(cfg: CounterConfig, args: argparse.Namespace | None = None) -> Any:
     from .viewmodel import Options
 
+    # The token while it runs: the command line's, or the config's — looked at again when
+    # the config changes (antrean join --config pairs a running counter).
+    token = cfg.token_source(token_from_args(args) or "" if args is not None else "",
+                             args.config if args is not None else None)
     return Options(
-        url=cfg.hub.url or None, token=cfg.token(), post=cfg.hub.post or None,
+        url=cfg.hub.url or None, token=token, post=cfg.hub.post or None,
         number=cfg.counter.number or None, name=cfg.counter.name or socket.gethostname(),
         services=list(cfg.counter.services) or None, lang=cfg.counter.lang,
         next_guard_s=cfg.counter.next_guard_s, mdns=cfg.mdns.advertise,
@@ -115,8 +119,8 @@ def _screenshot_when_ready(app: Any, vm: Any, win: Any, path: str, staged: bool)
 
     def ready() -> bool:
         d = vm.desk
-        return staged or d.hub_up is False or (d.hub_up and d.phase != "connecting"
-                                                and d.queue is not None)
+        return staged or d.hub_up is False or d.refused or (
+            d.hub_up and d.phase != "connecting" and d.queue is not None)
 
     def poll() -> None:
         if ready() or time.monotonic() - started > SCREENSHOT_TIMEOUT_S:
@@ -143,19 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         cfg = _config(args)
-        opts = _options(cfg)
+        opts = _options(cfg, args)
     except ConfigError as exc:
         print(f"antrean counter: {exc}", file=sys.stderr)
         return 2
     if args.screen and not args.screenshot:
         print("antrean counter: --screen needs --screenshot FILE", file=sys.stderr)
         return 2
-    if not opts.token and not args.screen:
-        print("antrean counter: no token. Give --token-file FILE or ANTREAN_TOKEN, or [hub] "
-              "token / token_file in the config; make one on the hub with `antrean token "
-              "--role counter --name NAME`.",
-              file=sys.stderr)
-        return 2
+    if not opts.token() and not args.screen:
+        # Not fatal: the screen says so and how to fix it, and the counter comes back by
+        # itself once paired (antrean join --config rewrites the config it watches).
+        log.warning("no token: pair this counter (antrean join --code CODE --role counter "
+                    "--name NAME --config FILE), or give --token-file FILE / ANTREAN_TOKEN")
     if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return _run(cfg, opts, args)

@@ -42,6 +42,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from antrean.config import load_toml_model, validate_model
+from antrean.devicetoken import TokenSource
 
 __all__ = ["ConfigError", "CounterConfig", "CounterSection", "HubSection", "MdnsSection",
            "ScreenSection", "load_counter_config", "parse_counter_config", "parse_size"]
@@ -129,18 +130,16 @@ class CounterConfig(_Section):
     screen: ScreenSection = ScreenSection()
     mdns: MdnsSection = MdnsSection()
 
+    def token_source(self, given: str = "", path: str | None = None) -> TokenSource:
+        """The token while the counter runs: ``given`` (the command line's), else ``hub.token``,
+        else the first line of ``hub.token_file`` — the config at ``path`` and the token file
+        looked at again when they change, and a missing file shown on screen, not fatal."""
+        return TokenSource(given, token=self.hub.token, fingerprint=self.hub.fingerprint,
+                           token_file=self.hub.token_file, config=path)
+
     def token(self) -> str:
-        """The token, from ``hub.token`` or the first line of ``hub.token_file``."""
-        if self.hub.token:
-            return self.hub.token
-        if self.hub.token_file:
-            try:
-                text = Path(self.hub.token_file).expanduser().read_text(encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"hub.token_file: cannot read {self.hub.token_file}: "
-                                  f"{exc.strerror}") from exc
-            return text.strip().splitlines()[0] if text.strip() else ""
-        return ""
+        """The token as it reads now (see :meth:`token_source`)."""
+        return self.token_source()()
 
     def state_dir(self) -> Path:
         """Where the chosen counter number is kept between starts."""

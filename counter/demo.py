@@ -16,7 +16,7 @@ from .desk import Desk
 
 __all__ = ["SCENES", "stage"]
 
-SCENES = ("idle", "called", "hub-down", "alert", "transfer", "choose")
+SCENES = ("idle", "called", "hub-down", "alert", "transfer", "choose", "out-of-service")
 
 _WIB = timezone(timedelta(hours=7))
 _SERVICES: list[dict[str, Any]] = [
@@ -82,6 +82,10 @@ def stage(desk: Desk, scene: str, now: float | None = None) -> None:
         desk.chooser_message = "Loket 3 sudah dipakai perangkat lain (Meja-Tengah). " \
                                "Pilih nomor lain."
         desk.typed = "5"
+    if scene == "out-of-service":
+        desk.auth = {"ok": False, "reason": "refused", "message": "Token tidak dikenal.",
+                     "message_en": "Unknown token.", "role": "", "name": "",
+                     "hub_url": "https://10.0.0.2:8470"}
     if scene == "hub-down":
         desk.set_hub_up(False, time.monotonic() - 42)
         desk.say(desk.refusal("next", time.monotonic())[0], "error",  # type: ignore[index]

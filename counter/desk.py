@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from antrean.devicetoken import TokenSource, out_of_service_detail
 from antrean.posttime import PostClock
 
 from .alerts import Alert, alert_from_event
@@ -63,6 +64,14 @@ class Desk:
     typed: str = ""
     notice: tuple[str, str, float] | None = None  # text, level, monotonic
     clock: PostClock = field(default_factory=PostClock)  # the post's time, as the hub says
+    token: TokenSource | None = None  # where this counter's token comes from
+    auth: dict[str, Any] | None = None  # the hub's word on this counter (+ "hub_url")
+
+    @property
+    def refused(self) -> bool:
+        """The hub answers but refuses this counter (no token, an unknown one, another
+        role's), or the counter refuses the hub's key."""
+        return self.auth is not None and not self.auth.get("ok", False)
 
     # ----- inputs from the hub ---------------------------------------------------------
     def set_hub_up(self, up: bool, now_mono: float) -> bool:
@@ -137,6 +146,8 @@ class Desk:
     # ----- the clerk's wishes --------------------------------------------------------------
     def refusal(self, action: str, now_mono: float) -> tuple[str, str] | None:
         """Why ``action`` cannot be sent now, as (notice, level); None if it may go."""
+        if self.refused:
+            return text(self.lang, "refused_token", action=self.action_label(action)), "error"
         if self.phase != "ready" or self.number is None:
             return text(self.lang, "refused_not_ready"), "warn"
         if not self.hub_up:
@@ -195,7 +206,9 @@ class Desk:
             "postName": self.post_name,
             "servesText": ", ".join(self.service_name(s) for s in self.services)
             if self.services else text(L, "services_all"),
-            "hubUp": self.hub_up is True,
+            "hubUp": self.hub_up is True and not self.refused,  # the dot: green only if usable
+            "outOfService": self.refused,
+            "oos": self._out_of_service_view(),
             "hubDown": down,
             "hubDownText": text(L, "hub_down"),
             "hubDownDetail": text(L, "hub_down_detail", d=duration(
@@ -221,6 +234,15 @@ class Desk:
             "transfer": self._transfer_view(),
             "chooser": self._chooser_view(),
         }
+
+    def _out_of_service_view(self) -> dict[str, str]:
+        lines = {"title": text(self.lang, "out_of_service"),
+                 "forStaff": text(self.lang, "for_staff")}
+        if not self.refused or self.auth is None:
+            return {**lines, **dict.fromkeys(("hub", "refused", "fix", "fix2", "after"), "")}
+        return {**lines, **out_of_service_detail(self.auth, role="counter",
+                                                 post_name=self.post_name, source=self.token,
+                                                 lang=self.lang)}
 
     def _keys_help(self) -> str:
         from .keys import KEY_LABELS

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from antrean.client import EventStream, HubClient, HubError, HubUnreachable
+from antrean.devicetoken import TokenSource, check_token, probe
 from antrean.posttime import PostClock
 
 __all__ = ["HubLink", "error_info"]
@@ -34,17 +35,20 @@ def error_info(exc: Exception) -> dict[str, Any]:
 
 class _Worker(QObject):
     hello = Signal(object)  # {"health", "services", "queue", "url"}
+    auth = Signal(object)  # the hub's word on this counter (TokenVerdict dict + "hub_url")
     queue_loaded = Signal(object)
     done = Signal(str, object)  # action, result
     failed = Signal(str, object)  # action ("connect", "refresh" or an action), error_info
     hub_event = Signal(object)
     stream_up = Signal(bool)
 
-    def __init__(self, url: str | None, token: str, post: str | None,
+    def __init__(self, url: str | None, token: str | TokenSource, post: str | None,
                  interfaces: Sequence[str] | None, clock: PostClock | None,
                  fingerprint: str | None = None) -> None:
         super().__init__()
-        self._args = (url, token, post, interfaces)
+        # Looked at again before each contact: a counter paired while it runs comes back.
+        self._token = token if isinstance(token, TokenSource) else TokenSource(token)
+        self._args = (url, post, interfaces)
         self._fingerprint = fingerprint
         self._clock = clock
         self.client: HubClient | None = None
@@ -52,13 +56,17 @@ class _Worker(QObject):
 
     @Slot()
     def connect_hub(self) -> None:
-        url, token, post, interfaces = self._args
+        url, post, interfaces = self._args
         try:
             if self.client is None:
-                self.client = HubClient(url, token, post=post, timeout=4.0,
+                self.client = HubClient(url, self._token() or None, post=post, timeout=4.0,
                                         interfaces=interfaces, clock=self._clock,
                                         fingerprint=self._fingerprint)
-            health = self.client.health()
+            self._token.apply(self.client)
+            health, verdict = probe(self.client, "counter")
+            self.auth.emit(verdict)
+            if health is None or not verdict["ok"]:
+                return  # nothing to do with a hub that refuses us: looked at again soon
             services = self.client.services()
             queue = self.client.queue()
         except Exception as exc:  # noqa: BLE001 - any failure is "not connected", shown
@@ -83,7 +91,12 @@ class _Worker(QObject):
             self.connect_hub()
             return
         try:
+            self._token.apply(self.client)
             self.queue_loaded.emit(self.client.queue())
+            if self.stream is not None and self.stream.auth_failed:
+                # /queue is public: only the event stream notices a token taken back.
+                verdict = check_token(self.client, "counter")
+                self.auth.emit({**verdict.as_dict(), "hub_url": self.client.url})
         except Exception as exc:  # noqa: BLE001
             self.failed.emit("refresh", error_info(exc))
 
@@ -123,6 +136,7 @@ class HubLink(QObject):
     """The GUI thread's handle on the worker. Signals mirror the worker's."""
 
     hello = Signal(object)
+    auth = Signal(object)
     queue_loaded = Signal(object)
     done = Signal(str, object)
     failed = Signal(str, object)
@@ -133,7 +147,7 @@ class HubLink(QObject):
     _refresh = Signal()
     _act = Signal(str, object)
 
-    def __init__(self, url: str | None, token: str, *, post: str | None = None,
+    def __init__(self, url: str | None, token: str | TokenSource, *, post: str | None = None,
                  interfaces: Sequence[str] | None = None, clock: PostClock | None = None,
                  fingerprint: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -144,7 +158,8 @@ class HubLink(QObject):
         self._connect.connect(self._worker.connect_hub)
         self._refresh.connect(self._worker.refresh)
         self._act.connect(self._worker.act)
-        for name in ("hello", "queue_loaded", "done", "failed", "hub_event", "stream_up"):
+        for name in ("hello", "auth", "queue_loaded", "done", "failed", "hub_event",
+                     "stream_up"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._thread.start()
         self._closed = False

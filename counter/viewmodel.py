@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement
 
+from antrean.devicetoken import TokenSource
 from antrean.discovery import device_interfaces
 
 from .claim import holder_of, used_numbers, winner_over
@@ -54,13 +55,15 @@ _LISTS = frozenset({"actions", "queue", "others", "alerts"})
 class Options:
     """What the app decided from config and command line (plain values)."""
 
-    def __init__(self, *, url: str | None, token: str, post: str | None = None,
+    def __init__(self, *, url: str | None, token: str | TokenSource, post: str | None = None,
                  number: int | None = None, name: str = "counter",
                  services: list[str] | None = None, lang: str = "id", next_guard_s: float = 2.0,
                  mdns: bool = True, interfaces: list[str] | None = None,
                  claim_wait_s: float = 2.5, state_file: Path | None = None,
                  fingerprint: str | None = None) -> None:
-        self.url, self.token, self.post, self.number, self.name = url, token, post, number, name
+        # A TokenSource looks at the config and the token file again while the counter runs.
+        self.token = token if isinstance(token, TokenSource) else TokenSource(token)
+        self.url, self.post, self.number, self.name = url, post, number, name
         self.fingerprint = fingerprint  # the hub key pinned at pairing
         self.services, self.lang, self.next_guard_s = services or None, lang, next_guard_s
         self.mdns, self.interfaces, self.claim_wait_s = mdns, interfaces, claim_wait_s
@@ -77,7 +80,8 @@ class CounterViewModel(QObject):
         super().__init__(parent)
         self.opts = options or Options(url=None, token="", mdns=False)
         o = self.opts
-        self.desk = Desk(lang=o.lang, services=o.services, next_guard_s=o.next_guard_s)
+        self.desk = Desk(lang=o.lang, services=o.services, next_guard_s=o.next_guard_s,
+                         token=o.token)
         self._models = {name: RowsModel(keys, self) for name, keys in _MODEL_KEYS.items()}
         self._view: dict[str, Any] = {}
         self._since_ms: int | None = None
@@ -110,6 +114,7 @@ class CounterViewModel(QObject):
                             interfaces=self.opts.interfaces, clock=self.desk.clock,
                             fingerprint=self.opts.fingerprint, parent=self)
         self._hub.hello.connect(self._on_hello)
+        self._hub.auth.connect(self._on_auth)
         self._hub.queue_loaded.connect(self._on_queue)
         self._hub.done.connect(self._on_done)
         self._hub.failed.connect(self._on_failed)
@@ -395,6 +400,23 @@ class CounterViewModel(QObject):
         if not self._poll.isActive():
             self._poll.start()
 
+    def _on_auth(self, verdict: dict[str, Any]) -> None:
+        """The hub's word on this counter. Refused: the screen says so, nothing is sent, and
+        the hub is asked again every couple of seconds (a pairing done meanwhile is read)."""
+        d = self.desk
+        if verdict != d.auth:
+            if not verdict["ok"]:
+                log.error("the hub at %s refuses this counter (%s): %s", verdict["hub_url"],
+                          verdict["reason"], verdict["message_en"])
+            elif d.auth is not None:
+                log.info("the hub accepts this counter now")
+        d.auth = verdict
+        self._set_up(True)  # it answered (if all is well, its hello follows)
+        if d.refused:
+            d.busy = None
+            self._reconnect.start()
+        self._changed()
+
     def _on_hello(self, hello: dict[str, Any]) -> None:
         d = self.desk
         health = hello["health"]
@@ -433,6 +455,8 @@ class CounterViewModel(QObject):
         else:
             d.busy = None
             label = d.action_label("pause" if action == "resume" else action)
+            if err["status"] == 401:  # the token was taken back (revoked) while we ran
+                self._connect()  # the hub's word on it comes back as _on_auth
             if err["unreachable"]:
                 self._set_up(False)
                 d.say(text(d.lang, "refused_down", action=label), "error", now)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from antrean.client import HubClient
-from antrean.devicetoken import add_token_options, token_from_args
+from antrean.devicetoken import TokenSource, add_token_options, token_from_args
 
 from .config import ConfigError, DisplayConfig, load_display_config
 from .feed import HubFeed
@@ -101,13 +101,15 @@ class DisplayApp:
     """One hall display: board, QML window, voice, hub feed and mDNS advertisement.
 
     ``player`` replaces the sound device and ``announcer_kw`` goes to the Announcer (tests);
-    ``voice=False`` keeps it silent. Needs a ``QGuiApplication``. :meth:`close` is safe twice.
+    ``voice=False`` keeps it silent; ``token`` is where its token comes from while it runs
+    (default: the config's, as read). Needs a ``QGuiApplication``. :meth:`close` is safe twice.
     """
 
     def __init__(self, cfg: DisplayConfig, *, size: tuple[int, int] | None = None,
                  voice: bool = True, advertise: bool | None = None,
                  player: AudioPlayer | None = None, announcer_kw: dict[str, Any] | None = None,
-                 replay: int = 1000, refresh_s: float = 30.0) -> None:
+                 replay: int = 1000, refresh_s: float = 30.0,
+                 token: TokenSource | None = None) -> None:
         from .viewmodels import Board, FeedBridge
 
         self.cfg, self.size = cfg, size
@@ -118,15 +120,19 @@ class DisplayApp:
                                 post=cfg.hub.post or None,
                                 interfaces=cfg.mdns.interfaces or None,
                                 fingerprint=cfg.hub.fingerprint or None)
+        self.token = token or TokenSource(token=cfg.hub.token, fingerprint=cfg.hub.fingerprint,
+                                          token_file=cfg.hub.token_file)
+        self.token.apply(self.client)
         self.bridge = FeedBridge()
         self.voice = Voice(None)
         self.speaker = SpeakerStatus()
         self.feed = HubFeed(self.client, on_event=self._on_event,
                             on_snapshot=self._on_snapshot,
                             on_connection=self.bridge.connection.emit,
-                            on_found=self._on_found, replay=replay, refresh_s=refresh_s)
+                            on_found=self._on_found, on_auth=self.bridge.auth.emit,
+                            token=self.token, replay=replay, refresh_s=refresh_s)
         self.state = BoardState(history=cfg.screen.history, lang=cfg.screen.lang)
-        self.board = Board(self.state, now=self.feed.hub_now)
+        self.board = Board(self.state, now=self.feed.hub_now, token=self.token)
         self.bridge.connect_to(self.board)
         self.advertiser: Advertiser | None = None
         self._engine: Any = None
@@ -147,10 +153,10 @@ class DisplayApp:
                 if silence:
                     self.speaker.set(False, "no_sound", silence)
                 self.voice = Voice(announcer, to_local=self.feed.to_local)
-            if not self.cfg.hub.token:
-                log.warning("no display token: set hub.token in the config, --token-file or "
-                            "ANTREAN_TOKEN (`antrean token --role display`); the hub will "
-                            "refuse events")
+            if not self.cfg.hub.token and not self.cfg.hub.token_file:
+                log.warning("no display token: the board shows it is out of service until "
+                            "paired (antrean join --code CODE --role display --name NAME "
+                            "--config FILE), or give --token-file FILE / ANTREAN_TOKEN")
             self.feed.start()
         return True
 
@@ -211,6 +217,8 @@ class DisplayApp:
         snapshot, events = scene(name, datetime.now(tz))
         self.board.apply_snapshot(snapshot)
         self.board.set_connected(True)
+        if "auth" in snapshot:
+            self.board.set_auth(snapshot["auth"])
         for event in events:
             self.board.apply_event(event)
 
@@ -248,9 +256,11 @@ class DisplayApp:
     # ----- waiting (screenshots) --------------------------------------------------------
     def settle(self, timeout: float = 10.0, quiet_s: float = 0.5) -> bool:
         """Run the Qt loop until the hub's snapshot and replay have arrived and no event
-        came for ``quiet_s`` (or ``timeout``); True if the hub was reached."""
+        came for ``quiet_s`` (or ``timeout``), or the hub refused the display; True if the
+        hub was reached."""
         def ready() -> bool:
-            return bool(self.board.connected) and bool(self.state.services)
+            return bool(self.board.outOfService) or (bool(self.board.connected)
+                                                     and bool(self.state.services))
 
         return run_until(ready, timeout, quiet_s, lambda: self.state.last_seq)
 
@@ -330,8 +340,14 @@ def _run(cfg: DisplayConfig, args: argparse.Namespace) -> int:
 
         real = Player()
         player = KeepingPlayer(args.wav_dir, real if real.kind != "null" else None)
+    # The token while it runs: the command line's, or the config's — looked at again when
+    # the config changes (antrean join --config pairs a running display).
+    token = TokenSource(token_from_args(args) or "", token=cfg.hub.token,
+                        fingerprint=cfg.hub.fingerprint, token_file=cfg.hub.token_file,
+                        config=args.config)
     display = DisplayApp(cfg, size=size, voice=not (args.no_voice or args.screenshot),
-                         advertise=False if args.screenshot else None, player=player)
+                         advertise=False if args.screenshot else None, player=player,
+                         token=token)
     previous: dict[signal.Signals, Any] = {}
     if not args.screenshot:
         for sig in (signal.SIGTERM, signal.SIGINT):

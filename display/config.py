@@ -54,6 +54,7 @@ class HubSection(_Section):
 
     url: str = ""
     token: str = ""
+    token_file: str = ""  # or a file holding it (first line), read again when it changes
     fingerprint: str = ""  # the hub key pinned at pairing (antrean join)
     post: str = ""
 

@@ -1,7 +1,9 @@
 """Keeps a display fed from its hub, off the GUI thread. No Qt here.
 
 :class:`HubFeed` runs one *snapshot* thread — ``/health`` (post name, the hub's clock),
-``/services`` (waiting counts, standards) and ``/queue`` (the surge alerts that stand, and
+``/whoami`` (does the hub take this display's token? if not, ``on_auth`` says so and nothing
+more is asked until it does; the token and hub key are looked at again each time, so a
+display paired while it runs comes back), ``/services`` (waiting counts, standards) and ``/queue`` (the surge alerts that stand, and
 the last seq) on connect, after call events, and every ``refresh_s`` — and, once the hub has
 answered, the client's resuming event stream starting ``replay`` events back, so a display
 that starts mid-day shows the last calls at once.
@@ -21,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from antrean.client import EventStream, HubClient, HubError
+from antrean.devicetoken import TokenSource, probe
 
 __all__ = ["HubFeed", "Snapshot"]
 
@@ -40,17 +43,23 @@ class HubFeed:
 
     ``on_event(event)`` gets each event once, in ``seq`` order; ``on_snapshot(snapshot)``
     each fresh snapshot; ``on_connection(up)`` the event stream's link state (False also
-    while the hub has never answered); ``on_found(url)`` once, after the hub first answers.
+    while the hub has never answered); ``on_found(url)`` once, after the hub first answers;
+    ``on_auth(verdict)`` the hub's word on the display at each look (a
+    :class:`~antrean.devicetoken.TokenVerdict` dict with ``hub_url``).
     """
 
     def __init__(self, client: HubClient, *, on_event: Callable[[dict[str, Any]], None],
                  on_snapshot: Callable[[Snapshot], None],
                  on_connection: Callable[[bool], None],
                  on_found: Callable[[str], None] | None = None,
+                 on_auth: Callable[[dict[str, Any]], None] | None = None,
+                 token: TokenSource | None = None,
                  replay: int = 1000, refresh_s: float = 30.0, debounce_s: float = 0.2) -> None:
         self.client = client
         self._on_event, self._on_snapshot = on_event, on_snapshot
         self._on_connection, self._on_found = on_connection, on_found
+        self._on_auth, self._token = on_auth, token
+        self._refused: str | None = None  # why the hub refuses us, as last logged
         self.replay, self.refresh_s, self.debounce_s = replay, refresh_s, debounce_s
         self.stream: EventStream | None = None
         self._skew_warned = False
@@ -108,7 +117,14 @@ class HubFeed:
 
     def _refresh(self) -> bool:
         try:
-            health = self.client.health()  # the client keeps the hub's time from it
+            if self._token is not None:
+                self._token.apply(self.client)
+            health, verdict = probe(self.client, "display")  # the client keeps the hub's time
+            self._note_auth(verdict)
+            if health is None or not verdict["ok"]:
+                if self.stream is None:
+                    self._safe(self._on_connection, False)
+                return False  # asked again in 2 s: a pairing done meanwhile is read
             services = self.client.services()
             queue = self.client.queue()
         except HubError as exc:
@@ -126,6 +142,18 @@ class HubFeed:
         if self.stream is None:
             self._start_stream(max(0, int(queue.get("last_seq") or 0) - self.replay))
         return True
+
+    def _note_auth(self, verdict: dict[str, Any]) -> None:
+        why = None if verdict["ok"] else str(verdict["message_en"])
+        if why != self._refused:
+            if why is None:
+                log.info("the hub accepts this display now")
+            else:
+                log.error("the hub at %s refuses this display (%s): %s", verdict["hub_url"],
+                          verdict["reason"], why)
+            self._refused = why
+        if self._on_auth is not None:
+            self._safe(self._on_auth, verdict)
 
     def _start_stream(self, since: int) -> None:
         with self._lock:

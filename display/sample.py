@@ -1,4 +1,5 @@
-"""Sample scenes for the board (``--screen idle|call|busy|surge``): design review and docs.
+"""Sample scenes for the board (``--screen idle|call|busy|surge|out-of-service``): design
+review and docs.
 
 Each scene is a snapshot and a list of hub-shaped events, fed through the same
 :class:`display.viewmodels.Board` path as live data. Services come from the packaged
@@ -14,7 +15,7 @@ from antrean.config import load_post_config
 
 __all__ = ["SCENES", "scene"]
 
-SCENES = ("idle", "call", "busy", "surge")
+SCENES = ("idle", "call", "busy", "surge", "out-of-service")
 
 # (number, counter, seconds ago, recall) — oldest first, as the hub would send them.
 _BUSY_CALLS = [("A008", 2, 300, False), ("B004", 1, 260, False), ("C002", 4, 220, False),
@@ -46,6 +47,11 @@ def scene(name: str, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]
               "time": now.isoformat()}
     if name == "idle":
         return {"health": health, "services": _services({"A": 3, "B": 1})}, []
+    if name == "out-of-service":  # the hub refuses the display's token (as HubFeed says it)
+        return {"health": health, "services": _services({"A": 3, "B": 1}),
+                "auth": {"ok": False, "reason": "refused", "message": "Token tidak dikenal.",
+                         "message_en": "Unknown token.", "role": "", "name": "",
+                         "hub_url": "https://10.0.0.2:8470"}}, []
     if name == "call":
         events = [_call(1, "A011", 2, now - timedelta(seconds=95), False),
                   _call(2, "A012", 3, now - timedelta(seconds=1), False)]

@@ -26,6 +26,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from antrean.devicetoken import TokenSource, out_of_service_detail
+
 from .state import BoardState, Call
 from .texts import clock_text, date_text, labels, zone_name
 
@@ -103,6 +105,7 @@ class FeedBridge(QObject):
     eventArrived = Signal(object)  # not "event": that would hide QObject.event()
     snapshot = Signal(object)
     connection = Signal(bool)
+    auth = Signal(object)
 
     def connect_to(self, board: Board) -> None:
         """Wire the signals to ``board`` with queued connections."""
@@ -110,6 +113,7 @@ class FeedBridge(QObject):
         self.eventArrived.connect(board.apply_event, queued)
         self.snapshot.connect(board.apply_snapshot, queued)
         self.connection.connect(board.set_connected, queued)
+        self.auth.connect(board.set_auth, queued)
 
 
 @QmlElement
@@ -123,13 +127,16 @@ class Board(QObject):
     freshChanged = Signal()
     tickerChanged = Signal()
     connectionChanged = Signal()
+    authChanged = Signal()
     surgeChanged = Signal()
     flash = Signal()
 
     def __init__(self, state: BoardState, now: Callable[[], datetime | None] | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, token: TokenSource | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self._token = token
+        self._auth: dict[str, Any] | None = None  # the hub's word on this display, when known
         self._now = now or (lambda: datetime.now().astimezone())
         self._labels = labels(state.lang)
         self._calls, self._waiting = CallListModel(self), WaitingListModel(self)
@@ -175,6 +182,25 @@ class Board(QObject):
         if up != self._connected:
             self._connected = up
             self.connectionChanged.emit()
+
+    @Slot(object)
+    def set_auth(self, verdict: dict[str, Any]) -> None:
+        """The hub's word on this display (refused: the out-of-service screen)."""
+        if verdict != self._auth:
+            self._auth = verdict
+            self.authChanged.emit()
+            self.connectionChanged.emit()  # the status line gives way to the screen
+
+    def _refused(self) -> bool:
+        return self._auth is not None and not self._auth.get("ok", False)
+
+    def _oos(self) -> dict[str, str]:
+        lines = {"title": self._labels["outOfService"], "forStaff": self._labels["forStaff"]}
+        if not self._refused() or self._auth is None:
+            return {**lines, **dict.fromkeys(("hub", "refused", "fix", "fix2", "after"), "")}
+        return {**lines, **out_of_service_detail(self._auth, role="display",
+                                                 post_name=self.state.post_name,
+                                                 source=self._token, lang=self.state.lang)}
 
     def set_clock(self, now: Callable[[], datetime | None]) -> None:
         """Use another clock (the sample scenes) and show its time at once."""
@@ -261,7 +287,9 @@ class Board(QObject):
     hasAlerts = Property(bool, lambda self: bool(self.state.alerts), notify=tickerChanged)
     surgeNote = Property(str, lambda self: self._surge, notify=surgeChanged)
     connected = Property(bool, lambda self: self._connected, notify=connectionChanged)
-    statusText = Property(str, lambda self: "" if self._connected else
+    outOfService = Property(bool, lambda self: self._refused(), notify=authChanged)
+    oos = Property("QVariantMap", lambda self: self._oos(), notify=authChanged)
+    statusText = Property(str, lambda self: "" if self._connected or self._refused() else
                           self._labels["lost" if self._ever_connected else "searching"],
                           notify=connectionChanged)
 

@@ -21,16 +21,23 @@ from typing import Any
 from antrean.devicetoken import add_token_options, token_from_args
 from antrean.qtcheck import require_safe_pyside
 
-from .config import ConfigError, KioskConfig, apply_overrides, hash_pin, load_kiosk_config
+from .config import (
+    DEFAULT_CONFIG_PATH,
+    ConfigError,
+    KioskConfig,
+    apply_overrides,
+    hash_pin,
+    load_kiosk_config,
+)
 
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("start", "confirm", "printer-fault", "hub-down", "rate-entry", "rate-refused",
-           "rate-faces", "rate-thanks", "survey-question", "survey-missing", "survey-profile",
-           "survey-done", "complaint-category", "complaint-text", "complaint-number",
-           "complaint-sent")
+SCREENS = ("start", "confirm", "printer-fault", "hub-down", "out-of-service", "rate-entry",
+           "rate-refused", "rate-faces", "rate-thanks", "survey-question", "survey-missing",
+           "survey-profile", "survey-done", "complaint-category", "complaint-text",
+           "complaint-number", "complaint-sent")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -82,14 +89,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.pair:
         return _pair(cfg, args.pair, args.name)
+    token = _token_source(cfg, args)
     if args.screenshot:
         from .screenshot import render_screenshot
 
-        return render_screenshot(cfg, args.screenshot, args.screen, args.size or (1024, 600))
-    return _run(cfg, args.size)
+        return render_screenshot(cfg, args.screenshot, args.screen, args.size or (1024, 600),
+                                 token)
+    return _run(cfg, args.size, token)
 
 
-def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
+def _token_source(cfg: KioskConfig, args: argparse.Namespace) -> Any:
+    """The kiosk's token while it runs: the command line's, or its config's — looked at
+    again when the config changes (``antrean join --config`` pairs a running kiosk)."""
+    from antrean.devicetoken import TokenSource
+
+    return TokenSource(token_from_args(args) or "", token=cfg.hub.token,
+                       fingerprint=cfg.hub.fingerprint, token_file=cfg.hub.token_file,
+                       config=args.config or DEFAULT_CONFIG_PATH)
+
+
+def _run(cfg: KioskConfig, size: tuple[int, int] | None, token: Any = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
@@ -97,13 +116,13 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None) -> int:
 
     from .runtime import Kiosk
 
-    if not cfg.hub.token:
-        log.warning("no hub token: the hub will refuse tickets; pair this kiosk with "
-                    "`antrean kiosk --pair CODE --name NAME`")
+    if not cfg.hub.token and not cfg.hub.token_file:
+        log.warning("no hub token: the kiosk shows it is out of service until paired "
+                    "(antrean join --code CODE --role kiosk --name NAME --config FILE)")
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     kiosk: Any = None
     try:
-        kiosk = Kiosk(cfg)
+        kiosk = Kiosk(cfg, token=token)
         width, height = size or (1024, 600)
         if kiosk.load(width, height, fullscreen=size is None) is None:
             return 1

@@ -65,6 +65,8 @@ class KioskSection(_Model):
 class HubSection(_Model):
     url: str = ""  # empty: find the post's hub by mDNS
     token: str = ""
+    # Or a file holding it (first line), read again when it changes.
+    token_file: str = ""
     fingerprint: str = ""  # the hub key pinned at pairing (antrean join / --pair)
     post: str = ""  # post id to look for by mDNS (empty: the only hub on the LAN)
     timeout_s: Annotated[float, Field(gt=0, le=60)] = 5

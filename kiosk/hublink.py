@@ -1,10 +1,13 @@
 """Watching the hub: is it there, what is the post, which services, how many wait.
 
-One background thread polls ``/health`` and ``/services`` — every second while the hub is
-away, every ``online_poll_s`` while it answers — and the hub's event stream makes it poll at
-once whenever a ticket or service changes or the stream drops or comes back. "Online" means
-the last poll was answered: one source of truth, so the screen never says the hub is up while
-tickets cannot be issued.
+One background thread polls ``/health``, ``/whoami`` and ``/services`` — every second while
+the hub is away or refuses this kiosk, every ``online_poll_s`` while all is well — and the
+hub's event stream makes it poll at once whenever a ticket or service changes or the stream
+drops or comes back. "Online" means the last poll was answered: one source of truth, so the
+screen never says the hub is up while tickets cannot be issued. Whether the hub takes the
+kiosk's token (and the kiosk the hub's key) is told apart (``hub_auth``): a kiosk it refuses
+says so on its screen before a resident touches it, and comes back by itself once paired
+(the token and key are looked at again before every poll: :class:`TokenSource`).
 
 No Qt here; :class:`LinkListener` methods run on the link's thread (or the event stream's)
 and must only hand the news over.
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from antrean.client import EventStream, HubClient, HubError
+from antrean.devicetoken import TokenSource, probe
 from antrean.discovery import Advertiser, Interfaces, device_interfaces
 
 __all__ = ["HubLink", "KioskAdvertiser", "LinkListener", "kiosk_interfaces"]
@@ -41,6 +45,10 @@ class LinkListener(Protocol):
     def hub_services(self, services: list[dict[str, Any]]) -> None:
         """``/services`` as last answered."""
 
+    def hub_auth(self, verdict: dict[str, Any]) -> None:
+        """The hub's word on the kiosk (:class:`antrean.devicetoken.TokenVerdict` as a dict,
+        with ``hub_url``), at every poll that reached it."""
+
 
 def kiosk_interfaces(hub_url: str, configured: Sequence[str] | None) -> Interfaces:
     """The interfaces to advertise the kiosk on: those its hub link browses on too, so the
@@ -52,14 +60,17 @@ class HubLink:
     """Keeps the listener told about the hub; see the module docstring."""
 
     def __init__(self, client: HubClient, listener: LinkListener, *, online_poll_s: float = 15.0,
-                 offline_poll_s: float = 1.0) -> None:
+                 offline_poll_s: float = 1.0, token: TokenSource | None = None) -> None:
         self._client = client
+        self._token = token
         self._listener = listener
         self._online_poll_s = online_poll_s
         self._offline_poll_s = offline_poll_s
         self._stop = threading.Event()
         self._kick = threading.Event()
         self._online: bool | None = None
+        self._authorized = False
+        self._verdict: dict[str, Any] | None = None
         self._stream: EventStream | None = None
         self.health: dict[str, Any] | None = None
         self._thread = threading.Thread(target=self._run, name="kiosk-hub-link", daemon=True)
@@ -89,7 +100,10 @@ class HubLink:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._poll()
-            wait = self._online_poll_s if self._online else self._offline_poll_s
+            # A refused kiosk looks again as often as one whose hub is away: a pairing done
+            # meanwhile (antrean join --config) takes effect within a second.
+            wait = self._online_poll_s if self._online and self._authorized \
+                else self._offline_poll_s
             if self._kick.wait(wait) and self._online and not self._stop.is_set():
                 # A burst of events (a counter calling three numbers) becomes one poll.
                 self._stop.wait(0.05)
@@ -97,9 +111,15 @@ class HubLink:
 
     def _poll(self) -> None:
         try:
-            health = self._client.health()
+            if self._token is not None:
+                self._token.apply(self._client)
+            health, verdict = probe(self._client, "kiosk")
+            if health is None:  # the hub's key is not the one paired: nothing more to ask
+                self._set_auth(verdict)
+                self._set_online(True)
+                return
             services = self._client.services()
-            if self._stream is None:
+            if self._stream is None and verdict["ok"]:
                 since = int(self._client.queue().get("last_seq", 0))
                 self._stream = self._client.events(self._on_event, since=since,
                                                    on_connection=self._on_connection)
@@ -116,7 +136,21 @@ class HubLink:
             self.health = health
             self._listener.hub_info(health)
         self._listener.hub_services(services)
+        self._set_auth(verdict)
         self._set_online(True)
+
+    def _set_auth(self, verdict: dict[str, Any]) -> None:
+        self._authorized = bool(verdict["ok"])
+        if verdict != self._verdict:
+            if not verdict["ok"]:
+                log.error("the hub at %s refuses this kiosk (%s): %s", verdict["hub_url"],
+                          verdict["reason"], verdict["message_en"])
+            elif self._verdict is not None:
+                log.info("the hub accepts this kiosk now")
+            self._verdict = verdict
+        # Told every time, not only on a change: the view-model may have taken a refusal
+        # from a ticket request meanwhile, and this is the hub's word on it.
+        self._listener.hub_auth(verdict)
 
     def _set_online(self, online: bool) -> None:
         if online == self._online:

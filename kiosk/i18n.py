@@ -33,6 +33,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "printerFaultSub": "Nomor Anda sudah terdaftar. Sebutkan nomor ini kepada petugas.",
         "done": "Selesai",
         "hubDown": "Layanan sedang tidak tersedia, mohon tunggu",
+        "outOfService": "Kios belum siap — mohon hubungi petugas",
+        "forStaff": "Untuk petugas",
         "hubDownSub": "Kami sedang menyambung kembali. Layar ini akan kembali normal dengan sendirinya.",
         "hubDownPending": "Permintaan Anda untuk {service} tersimpan. Mohon jangan pergi — "
                           "nomor Anda akan tampil dan tercetak begitu layanan kembali.",
@@ -77,6 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "printerFaultSub": "Your number is registered. Tell it to the staff.",
         "done": "Done",
         "hubDown": "Service is temporarily unavailable, please wait",
+        "outOfService": "Kiosk not ready — please ask the staff",
+        "forStaff": "For staff",
         "hubDownSub": "We are reconnecting. This screen returns to normal by itself.",
         "hubDownPending": "Your request for {service} is saved. Please stay — your number "
                           "will appear and print as soon as the service is back.",

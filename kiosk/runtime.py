@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 
 from antrean.client import HubClient
+from antrean.devicetoken import TokenSource
 from hardware.printer import TicketPrinter, make_printer
 
 from .config import KioskConfig, default_name
@@ -63,11 +64,16 @@ class _LinkFanout:
     def hub_services(self, services: list[dict[str, Any]]) -> None:
         self._vm.hub_services(services)
 
+    def hub_auth(self, verdict: dict[str, Any]) -> None:
+        self._vm.hub_auth(verdict)
+
 
 class Kiosk:
-    """One kiosk. ``printer`` may be given (tests, bench); otherwise made from the config."""
+    """One kiosk. ``printer`` may be given (tests, bench); otherwise made from the config.
+    ``token``: where its token comes from while it runs (default: the config's, as read)."""
 
     def __init__(self, cfg: KioskConfig, *, printer: TicketPrinter | None = None,
+                 token: TokenSource | None = None,
                  advertise: bool | None = None, online_poll_s: float = 15.0,
                  offline_poll_s: float = 1.0, printer_poll_s: float = 10.0) -> None:
         app = QGuiApplication.instance()
@@ -81,7 +87,11 @@ class Kiosk:
                                 post=cfg.hub.post or None, timeout=cfg.hub.timeout_s,
                                 interfaces=cfg.mdns.interfaces or None,
                                 fingerprint=cfg.hub.fingerprint or None)
-        self.vm = KioskViewModel(cfg, font_family=family, clock=self.client.clock)
+        self.token = token or TokenSource(token=cfg.hub.token, fingerprint=cfg.hub.fingerprint,
+                                          token_file=cfg.hub.token_file)
+        self.token.apply(self.client)
+        self.vm = KioskViewModel(cfg, font_family=family, clock=self.client.clock,
+                                 token=self.token)
         self.desk = TicketDesk(self.client, self.printer, self.vm, history=cfg.staff.history,
                                printer_poll_s=printer_poll_s)
         self.feedback = FeedbackDesk(self.client, self.vm)
@@ -89,7 +99,8 @@ class Kiosk:
         self.advertiser = (KioskAdvertiser(cfg.kiosk.name or default_name(),
                                            cfg.mdns.interfaces) if advertise else None)
         self.link = HubLink(self.client, _LinkFanout(self.vm, self.client, self.advertiser),
-                            online_poll_s=online_poll_s, offline_poll_s=offline_poll_s)
+                            online_poll_s=online_poll_s, offline_poll_s=offline_poll_s,
+                            token=self.token)
         self.vm.attach(self.desk, self.link, self.feedback)
         self.buttons: Any = None
         if cfg.buttons.port:

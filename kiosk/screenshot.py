@@ -7,16 +7,18 @@ advertised: the confirmation, printer-fault, rating and complaint screens show s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from .config import KioskConfig
 
-__all__ = ["render_screenshot", "sample_services"]
+__all__ = ["render_screenshot", "sample_services", "staged"]
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +48,18 @@ def sample_services() -> tuple[dict[str, Any], list[dict[str, Any]]]:
             "tz": post.post.timezone}, services
 
 
-def _hub_data(cfg: KioskConfig, client: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def _hub_data(cfg: KioskConfig, client: Any
+              ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], dict[str, Any] | None]:
+    """/health, /services and the hub's word on the kiosk, as the kiosk asks them."""
     from antrean.client import HubError
+    from antrean.devicetoken import probe
 
     try:
-        return client.health(), client.services()
+        health, verdict = probe(client, "kiosk")
+        return health, (client.services() if health is not None else []), verdict
     except HubError as exc:
         log.warning("hub not answering (%s): rendering what the kiosk shows then", exc)
-        return None, []
+        return None, [], None
 
 
 def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
@@ -134,10 +140,14 @@ def _settle(app: Any, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int, int]) -> int:
-    """Render ``screen`` at ``size`` to ``path``; 0 on success, 1 if QML or saving failed."""
-    if _want_offscreen():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+@contextlib.contextmanager
+def staged(cfg: KioskConfig, screen: str, size: tuple[int, int],
+           token: Any = None) -> Iterator[Any]:
+    """A kiosk showing ``screen`` at ``size``, its window laid out and painted; closed after.
+
+    What ``--screenshot`` saves, and what the legibility tests walk. Yields the
+    :class:`~kiosk.runtime.Kiosk` (its ``window`` None if the QML did not load).
+    """
     from PySide6.QtGui import QGuiApplication
 
     from hardware.printer import FakePrinter
@@ -145,18 +155,22 @@ def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int,
     from .runtime import Kiosk
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    kiosk = Kiosk(cfg, printer=FakePrinter(cfg.printer.paper), advertise=False)
+    kiosk = Kiosk(cfg, printer=FakePrinter(cfg.printer.paper), advertise=False, token=token)
     try:
+        verdict: dict[str, Any] | None = None
         if cfg.hub.url:
-            health, services = _hub_data(cfg, kiosk.client)  # the client keeps its time
+            health, services, verdict = _hub_data(cfg, kiosk.client)  # the client keeps its time
         else:
             health, services = sample_services()
             now = kiosk.client.clock.instant()
             kiosk.client.clock.observe_answer(health, "time", now, now)
         vm = kiosk.vm
-        if health is not None:
-            vm.hub_info(health)
-            vm.hub_services(services)
+        if health is not None or verdict is not None:
+            if health is not None:
+                vm.hub_info(health)
+                vm.hub_services(services)
+            if verdict is not None:
+                vm.hub_auth(verdict)  # a hub that refuses the kiosk: the out-of-service screen
             vm.hub_online(True)
         app.processEvents()  # deliver the queued hand-overs
         post_name = (health or {}).get("post", {}).get("name", "")
@@ -164,19 +178,30 @@ def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int,
             vm.show_sample(screen, _sample_record(services, post_name, cfg.kiosk.lang,
                                                   screen == "printer-fault",
                                                   kiosk.client.clock.now()))
-        elif screen == "hub-down":
-            vm.show_sample("hub-down")
+        elif screen in ("hub-down", "out-of-service"):
+            vm.show_sample(screen)
         elif screen.startswith(("rate-", "complaint-", "survey-")):
             _sample_feedback(vm, screen, services, _categories(cfg, kiosk.client))
-        window = kiosk.load(*size)
-        if window is None:
+        if kiosk.load(*size) is not None:
+            _settle(app, SETTLE_S)
+        yield kiosk
+    finally:
+        kiosk.close()
+
+
+def render_screenshot(cfg: KioskConfig, path: str, screen: str, size: tuple[int, int],
+                      token: Any = None) -> int:
+    """Render ``screen`` at ``size`` to ``path``; 0 on success, 1 if QML or saving failed."""
+    if _want_offscreen():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    with staged(cfg, screen, size, token) as kiosk:
+        if kiosk.window is None:
             return 1
-        _settle(app, SETTLE_S)
-        image = window.grabWindow()
+        image = kiosk.window.grabWindow()
         if image.isNull() or not image.save(path):
             print(f"antrean kiosk: could not write {path}", file=sys.stderr)
             return 1
-        print(f"{path}\t{screen}\t{size[0]}x{size[1]}")
+        # The screen it shows, which may not be the one asked for: a hub that refuses the
+        # kiosk makes it the out-of-service screen, as the kiosk would show it.
+        print(f"{path}\t{kiosk.vm.screen}\t{size[0]}x{size[1]}")
         return 0
-    finally:
-        kiosk.close()

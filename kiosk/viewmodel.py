@@ -2,7 +2,9 @@
 
 Screens (``screen``): ``start`` (tiles), ``busy`` (a request is out), ``confirm`` (the number,
 ~8 s), ``printer-fault`` (the number, the printer failed), ``refused`` (the hub said no),
-``hub-down`` (the hub does not answer), and the steps of the satisfaction rating
+``hub-down`` (the hub does not answer), ``out-of-service`` (the hub answers but refuses this
+kiosk, or the kiosk the hub's key: no tiles, a word for residents and the fix for staff),
+and the steps of the satisfaction rating
 (``rate-*``), the full SKM survey (``survey-*``) and the complaint (``complaint-*``), whose
 state is in ``rating``, ``survey`` and ``complaint`` (see kiosk.flows). The desks and the hub link report from their own threads
 through the listener methods below, which only emit queued signals; all state changes happen
@@ -20,6 +22,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from antrean.client import HubError
 from antrean.config import PRIORITY_CATEGORIES
+from antrean.devicetoken import TokenSource, out_of_service_detail
 from antrean.posttime import PostClock
 
 from .complaint import ComplaintFlow
@@ -58,6 +61,7 @@ class KioskViewModel(QObject):
     _onlineSig = Signal(bool)
     _infoSig = Signal(object)
     _servicesSig = Signal(object)
+    _authSig = Signal(object)
     _waitingSig = Signal(object)
     _issuedSig = Signal(object, object)
     _refusedSig = Signal(object, object)
@@ -67,7 +71,8 @@ class KioskViewModel(QObject):
     _feedbackSig = Signal(str, object, object)
 
     def __init__(self, cfg: KioskConfig, font_family: str = "DejaVu Sans",
-                 parent: QObject | None = None, *, clock: PostClock | None = None) -> None:
+                 parent: QObject | None = None, *, clock: PostClock | None = None,
+                 token: TokenSource | None = None) -> None:
         super().__init__(parent)
         self._cfg = cfg
         # The post's time as the hub tells it (the hub client keeps it): a Pi's own clock
@@ -76,6 +81,8 @@ class KioskViewModel(QObject):
         self._font = font_family
         self._lang: str = cfg.kiosk.lang
         self._default_lang: str = cfg.kiosk.lang
+        self._token = token
+        self._auth: dict[str, Any] | None = None  # the hub's word on this kiosk, when known
         self._post_name = ""
         self._clock = ("", "")
         self._online = False
@@ -105,6 +112,7 @@ class KioskViewModel(QObject):
         self._clock_timer.timeout.connect(self._tick)
         for sig, slot in ((self._onlineSig, self._on_online), (self._infoSig, self._on_info),
                           (self._servicesSig, self._on_services),
+                          (self._authSig, self._on_auth),
                           (self._waitingSig, self._on_waiting), (self._issuedSig, self._on_issued),
                           (self._refusedSig, self._on_refused),
                           (self._reprintedSig, self._on_reprinted),
@@ -151,6 +159,8 @@ class KioskViewModel(QObject):
             return self._shown[0]
         if self._pending is not None:
             return "hub-down" if self._pending_waiting else "busy"
+        if self.out_of_service:
+            return "out-of-service"
         flow = self._flows.active()
         if flow is not None:
             if flow.busy:
@@ -160,6 +170,20 @@ class KioskViewModel(QObject):
         if not self._online or not self._services.rowCount():
             return "hub-down"
         return "start"
+
+    @property
+    def out_of_service(self) -> bool:
+        """The hub answers but refuses this kiosk (no token, an unknown one, another role's),
+        or the kiosk refuses the hub's key."""
+        return self._online and self._auth is not None and not self._auth["ok"]
+
+    @Property("QVariantMap", notify=changed)
+    def outOfService(self) -> dict[str, str]:  # noqa: N802
+        """The staff-facing lines of the out-of-service screen (hub, refused, fix, after)."""
+        if self._auth is None or self._auth["ok"]:
+            return dict.fromkeys(("hub", "refused", "fix", "fix2", "after"), "")
+        return out_of_service_detail(self._auth, role="kiosk", post_name=self._post_name,
+                                     source=self._token, lang=self._lang)
 
     @Property(RatingFlow, constant=True)
     def rating(self) -> RatingFlow:
@@ -293,6 +317,9 @@ class KioskViewModel(QObject):
         tile = self._services.tile(service_id)
         if tile is None or self._pending is not None or self._desk is None:
             return False
+        if self.out_of_service:  # a button box pressed while the hub refuses us: nothing sent
+            log.warning("%s: not taking %s: the hub refuses this kiosk", source, service_id)
+            return False
         tr = STRINGS[self._lang]
         if not tile["available"]:
             self._show("refused", f"{tile['name']}: {tile['statusText']}", REFUSED_S)
@@ -351,6 +378,15 @@ class KioskViewModel(QObject):
 
     def _on_refused(self, request: TicketRequest, error: HubError) -> None:
         self._pending = None
+        if error.status == 401:
+            # The token was taken back while we ran (revoked): not the resident's business.
+            # Out of service at once; the hub link's look (now) confirms and words it.
+            self._on_auth({"ok": False, "reason": "refused", "message": error.message,
+                           "message_en": error.message_en, "role": "", "name": "",
+                           "hub_url": (self._auth or {}).get("hub_url", "")})
+            if self._link is not None:
+                self._link.refresh()
+            return
         text = error.message_en if self._lang == "en" and error.message_en else error.message
         self._show("refused", text or str(error), REFUSED_S)
         if self._link is not None:
@@ -384,6 +420,13 @@ class KioskViewModel(QObject):
         self._post_name = str(health.get("post", {}).get("name", ""))
         self.changed.emit()
         self._tick()
+
+    def _on_auth(self, verdict: dict[str, Any]) -> None:
+        if verdict == self._auth:
+            return
+        self._auth = verdict
+        self.changed.emit()
+        self._staff.refresh()
 
     def _on_services(self, services: list[dict[str, Any]]) -> None:
         self._raw_services = services
@@ -471,6 +514,9 @@ class KioskViewModel(QObject):
     def hub_services(self, services: list[dict[str, Any]]) -> None:
         self._servicesSig.emit(services)
 
+    def hub_auth(self, verdict: dict[str, Any]) -> None:
+        self._authSig.emit(verdict)
+
     def hub_waiting(self, request: TicketRequest) -> None:
         self._waitingSig.emit(request)
 
@@ -503,3 +549,8 @@ class KioskViewModel(QObject):
         elif screen == "hub-down":
             self._online = False
             self.changed.emit()
+        elif screen == "out-of-service":
+            self._online = True
+            self._on_auth({"ok": False, "reason": "refused", "message": "Token tidak dikenal.",
+                           "message_en": "Unknown token.", "role": "", "name": "",
+                           "hub_url": "https://10.0.0.2:8470"})

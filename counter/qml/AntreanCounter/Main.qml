@@ -222,6 +222,15 @@ Window {
             }
         }
 
+        OutOfService {
+            objectName: "outOfService"
+            visible: win.v.outOfService
+            theme: ui
+            view: win.v
+            anchors { left: parent.left; right: parent.right; top: topBar.bottom
+                      bottom: parent.bottom }
+        }
+
         TransferPicker {
             objectName: "transferPicker"
             visible: win.v.transfer.open

@@ -45,6 +45,7 @@ Window {
             vm: root.vm
             u: root.u
             portrait: root.portrait
+            visible: root.vm.screen !== "out-of-service"  // no tiles while the hub refuses us
         }
         TicketScreen {
             anchors.fill: parent
@@ -92,6 +93,12 @@ Window {
             vm: root.vm
             u: root.u
             visible: root.vm.screen === "hub-down"
+        }
+        OutOfServiceScreen {
+            anchors.fill: parent
+            vm: root.vm
+            u: root.u
+            visible: root.vm.screen === "out-of-service"
         }
     }
 

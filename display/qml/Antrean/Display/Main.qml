@@ -72,6 +72,12 @@ Window {
         height: 9 * root.u
     }
 
+    OutOfService {
+        board: root.board
+        u: root.u
+        anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: parent.bottom }
+    }
+
     Ticker {
         id: ticker
         board: root.board

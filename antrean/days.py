@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .config import PostConfig
 from .model import Event, EventType, Ticket, TicketState
+from .queue import QueueState
 
-__all__ = ["DAY_CLOSED", "PostCalendar", "closing_events"]
+__all__ = ["DAY_CLOSED", "PostCalendar", "closing_events", "close_span"]
 
 #: The reason on a hub's cancellation at the day's end (and the export's outcome for it).
 DAY_CLOSED = "day_closed"
@@ -90,3 +92,31 @@ def closing_events(tickets: Iterable[Ticket], through: str,
         out.append((day, Event(EventType.DAY_CLOSED, at,
                                data={"day": day, "cancelled": len(by_day[day])})))
     return out
+
+
+def close_span(config: PostConfig, calendar: PostCalendar, through: str,
+               events: Iterable[Event], last_at: datetime | None
+               ) -> tuple[list[tuple[str, Event]], QueueState]:
+    """Close every day up to ``through`` that ``events`` still hold open.
+
+    ``events`` are those of the days after the last closed one, replayed here (at start the
+    hub's memory holds only today, and a close that failed to write is found again this
+    way); ``last_at`` is the log's last time, which no closing event may come before.
+    Returns the ``(day, event)`` pairs to write and the replayed state they were applied
+    to (for the tickets as the wire shows them).
+    """
+    span = QueueState(config)
+    for e in events:
+        span.apply(e)
+    last = last_at
+
+    def at_of(day: str) -> datetime:
+        nonlocal last
+        at = calendar.closes_at(day)
+        last = at if last is None or at > last else last  # the log never runs backwards
+        return last
+
+    pairs = closing_events(span.tickets.values(), through, at_of)
+    for _, e in pairs:
+        span.apply(e)
+    return pairs, span

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ from .clock import Clock, GuardedClock, SystemClock
 from .config import PostConfig
 from .datalock import DataLock
 from .daylog import LiveDay
-from .days import PostCalendar, closing_events
+from .days import PostCalendar, close_span
 from .dbcheck import check_folder, classify
 from .devices import DeviceRegistry
 from .hubhealth import ClockWatch, HubUnavailable, StorageHealth
@@ -158,27 +159,18 @@ class Hub:
         if not self.storage.issued_between(self.closed_through, through):
             self.closed_through = through
             return
-        span = QueueState(self.config)
-        for e in self.storage.load_events(after_day=self.closed_through):
-            span.apply(e)
-        last = self.storage.last_event_at()
-
-        def at_of(day: str) -> datetime:
-            nonlocal last
-            at = self.calendar.closes_at(day)
-            last = at if last is None or at > last else last  # the log never runs backwards
-            return last
-
-        pairs = closing_events(span.tickets.values(), through, at_of)
-        if pairs:
-            events = [e for _, e in pairs]
+        pairs, span = close_span(self.config, self.calendar, through,
+                                 self.storage.load_events(after_day=self.closed_through),
+                                 self.storage.last_event_at())
+        # A day at a time (pairs come oldest day first): a long catch-up cut off resumes.
+        for day, group in itertools.groupby(pairs, key=lambda p: p[0]):
+            events = [e for _, e in group]
             for e in events:
-                span.apply(e)
                 self.state.apply(e)
-            self._commit(events, days=[d for d, _ in pairs], tickets=span.tickets)
-            closed = sum(1 for e in events if e.type is EventType.TICKET_CANCELLED)
-            log.info("post day closed through %s: %d ticket(s) still open were cancelled",
-                     through, closed)
+            self._commit(events, days=[day] * len(events), tickets=span.tickets)
+            self.closed_through = day
+            log.info("post day %s closed: %d ticket(s) still open were cancelled", day,
+                     len(events) - 1)
         self.closed_through = through
 
     def close(self) -> None:

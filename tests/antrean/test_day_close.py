@@ -208,3 +208,36 @@ def test_day_ends_is_validated():
         with pytest.raises(ConfigError, match="post.day_ends"):
             parse_post_config(base.replace('timezone = "Asia/Jakarta"',
                                            f'timezone = "Asia/Jakarta"\nday_ends = "{bad}"'))
+
+
+def test_a_catch_up_cut_off_resumes_and_closes_each_day_once(tmp_path, monkeypatch):
+    from antrean.storage import _Tx
+
+    clock = FixedClock(LATE)
+    hub = Hub(load_post_config(), tmp_path, clock)
+    for d in range(3):  # three days, each left with a waiting ticket
+        clock.set(LATE + timedelta(days=d))
+        hub.issue("adminduk", None, _rid())
+    hub.close()
+    real_append, calls = _Tx.append, []
+
+    def second_day_fails(self, evs, days, snaps):  # the disk fills during the catch-up
+        calls.append(days[0])
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_append(self, evs, days, snaps)
+
+    monkeypatch.setattr(_Tx, "append", second_day_fails)
+    clock.set(LATE + timedelta(days=3, hours=1))
+    hub = Hub(load_post_config(), tmp_path, clock)
+    try:
+        assert hub.closed_through == "2026-12-07" and hub.health_json()["status"] == "degraded"
+        monkeypatch.setattr(_Tx, "append", real_append)
+        hub.roll()  # what the day timer does a few seconds later
+        assert hub.closed_through == "2026-12-10"
+        marks = [e.data["day"] for e in hub.storage.load_events()
+                 if e.type is EventType.DAY_CLOSED]
+        assert marks == ["2026-12-07", "2026-12-08", "2026-12-09"]
+        assert all(r.outcome == "day_closed" for d in marks for r in day_rows(hub.storage, d))
+    finally:
+        hub.close()

@@ -108,7 +108,8 @@ def test_issued_event_carries_everything() -> None:
     e = evs[0]
     assert e.type is EventType.TICKET_ISSUED and e.ticket_id == t.id and e.at == T0
     assert e.data == {"number": "A001", "seq": 1, "day": "2024-05-06", "service": A,
-                      "priority": "elderly", "request_id": "rq", "kiosk": "kiosk-1"}
+                      "priority": "elderly", "request_id": "rq", "kiosk": "kiosk-1",
+                      "kiosk_id": None}
     assert t.is_priority and t.kiosk == "kiosk-1"
 
 

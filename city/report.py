@@ -1,8 +1,8 @@
 """``GET /city/v1/report``: a period's figures ("Laporan keluaran"), per post, per service,
 per post and service, and for the whole city, read from the daily roll-ups.
 
-Counts, service times and ratings are summed in PostgreSQL; the waits' median and p90 are
-computed there too (``percentile_cont(0.5)`` is the post's median, ``percentile_disc(0.9)``
+Counts, service times, ratings and the waits' sums are summed in PostgreSQL; the waits'
+median and p90 (``waits=full``, the default) are computed there too (``percentile_cont(0.5)`` is the post's median, ``percentile_disc(0.9)``
 its nearest-rank p90 — :func:`antrean.stats.wait_summary`), so a year of a city's waits is
 never pulled into this process. The rest of a figure (outcomes, satisfaction, service time)
 goes through the post's own :class:`antrean.stats.Tally`: a one-day report shows for each
@@ -15,7 +15,8 @@ residents served.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -27,7 +28,7 @@ from antrean.stats import Tally
 from .config import CityConfig
 from .figures import PostInfo, ServiceInfo, _services, load_posts
 
-__all__ = ["period_report", "Report"]
+__all__ = ["period_report", "Report", "ReportCache"]
 
 #: Grouping set → key: which of (post, service, priority) a row of the waits query is for.
 _WAITS = """
@@ -47,8 +48,14 @@ SELECT post_id, service, GROUPING(post_id, service),
        sum(issued), sum(served), sum(no_show), sum(cancelled), sum(open),
        sum(service_s_sum), sum(service_s_count),
        sum(ratings[1]), sum(ratings[2]), sum(ratings[3]), sum(ratings[4]),
-       count(DISTINCT day) FILTER (WHERE issued > 0)
-FROM rollups WHERE day BETWEEN %(frm)s AND %(to)s {post}
+       count(DISTINCT day) FILTER (WHERE issued > 0),
+       sum(cardinality(waits_priority)), sum(p_sum), max(p_max),
+       sum(cardinality(waits_regular)), sum(r_sum), max(r_max)
+FROM (SELECT *, (SELECT sum(x) FROM unnest(waits_priority) x) AS p_sum,
+                (SELECT max(x) FROM unnest(waits_priority) x) AS p_max,
+                (SELECT sum(x) FROM unnest(waits_regular) x) AS r_sum,
+                (SELECT max(x) FROM unnest(waits_regular) x) AS r_max
+      FROM rollups WHERE day BETWEEN %(frm)s AND %(to)s {post}) AS r
 GROUP BY GROUPING SETS ((post_id, service), (post_id), (service), ())
 """
 
@@ -63,10 +70,15 @@ _DAYS = "SELECT count(DISTINCT day) FROM rollups WHERE day BETWEEN %(frm)s AND %
 _POST_SERVICE, _POST, _SERVICE, _ALL = 0b00, 0b01, 0b10, 0b11
 
 
-def _wait(count: int, total: int, median: float, p90: int, top: int) -> dict[str, Any]:
-    """The shape (and rounding) of :func:`antrean.stats.wait_summary`."""
+def _wait(count: int, total: int, median: float | None, p90: int | None, top: int
+          ) -> dict[str, Any]:
+    """The shape (and rounding) of :func:`antrean.stats.wait_summary`; without the median
+    and p90 (``None``) when only the averages were asked for."""
+    if not count:
+        return dict(_NO_WAIT)
     return {"count": int(count), "avg_s": round(int(total) / int(count), 1),
-            "median_s": float(median), "p90_s": float(p90), "max_s": float(top)}
+            "median_s": None if median is None else float(median),
+            "p90_s": None if p90 is None else float(p90), "max_s": float(top)}
 
 
 _NO_WAIT: dict[str, Any] = {"count": 0, "avg_s": None, "median_s": None, "p90_s": None,
@@ -115,12 +127,13 @@ class Report:
         return self.city
 
 
-def _read(conn: psycopg.Connection[Any], frm: date, to: date, post: str | None) -> Report:
+def _read(conn: psycopg.Connection[Any], frm: date, to: date, post: str | None,
+          percentiles: bool) -> Report:
     where = "AND post_id = %(post)s" if post is not None else ""
     args = {"frm": frm, "to": to, "post": post}
     rep = Report()
     for (pid, sid, g, issued, served, no_show, cancelled, open_, ss, sc, r1, r2, r3, r4,
-         active) in conn.execute(_SUMS.format(post=where), args):
+         active, pn, ps, pm, rn, rs, rm) in conn.execute(_SUMS.format(post=where), args):
         if issued is None:  # the grand total of no rows at all
             continue
         f = rep.scope(g, pid, sid)
@@ -128,6 +141,24 @@ def _read(conn: psycopg.Connection[Any], frm: date, to: date, post: str | None) 
                         service_s_sum=int(ss), service_s_count=int(sc),
                         ratings=[int(r1), int(r2), int(r3), int(r4)])
         f.post_days = int(active)
+        f.wait_priority = _wait(pn, ps or 0, None, None, pm or 0)
+        f.wait_regular = _wait(rn, rs or 0, None, None, rm or 0)
+        f.wait = _wait(pn + rn, (ps or 0) + (rs or 0), None, None, max(pm or 0, rm or 0))
+    if percentiles:
+        _percentiles(conn, rep, where, args)
+    for pid, kind, key, n in conn.execute(_COUNTS.format(post=where), args):
+        rep.counts[pid][kind][key] = int(n)
+    row = conn.execute(_DAYS.format(post=where), args).fetchone()
+    rep.days = int(row[0]) if row else 0
+    return rep
+
+
+def _percentiles(conn: psycopg.Connection[Any], rep: Report, where: str,
+                 args: dict[str, Any]) -> None:
+    """The exact median and p90 of every scope: PostgreSQL sorts the period's waits once per
+    scope (about a second per million waits on a busy 2-core machine)."""
+    # in memory, not in temporary files: a month of a city is ~1 M waits; 4 MB spills
+    conn.execute("SET LOCAL work_mem = '64MB'")
     for pid, sid, prio, g, *w in conn.execute(_WAITS.format(post=where), args):
         if not w[0]:
             continue
@@ -137,11 +168,6 @@ def _read(conn: psycopg.Connection[Any], frm: date, to: date, post: str | None) 
             f.wait = _wait(*w)
         else:
             setattr(f, "wait_priority" if prio else "wait_regular", _wait(*w))
-    for pid, kind, key, n in conn.execute(_COUNTS.format(post=where), args):
-        rep.counts[pid][kind][key] = int(n)
-    row = conn.execute(_DAYS.format(post=where), args).fetchone()
-    rep.days = int(row[0]) if row else 0
-    return rep
 
 
 def _extras(c: dict[str, dict[str, int]] | None, public: bool) -> dict[str, Any]:
@@ -176,12 +202,14 @@ def _service_rows(info: PostInfo | None, rep: Report, pid: str | None,
 
 def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to: date,
                   post: str | None = None, *, public: bool = False,
-                  now: datetime | None = None) -> dict[str, Any]:
+                  now: datetime | None = None, percentiles: bool = True) -> dict[str, Any]:
     """The period's figures: ``posts`` (each with its ``services``), ``services`` and
     ``city`` (with ``post_days``, ``posts_active`` and ``cost``). Only posts with any
-    figure in the period are listed, by name; ``public`` drops complaint categories."""
+    figure in the period are listed, by name; ``public`` drops complaint categories.
+    Without ``percentiles`` every wait has its count, average and maximum only (median and
+    p90 ``None``): what the dashboard shows, at a fraction of the cost."""
     posts = load_posts(conn, cfg)
-    rep = _read(conn, frm, to, post)
+    rep = _read(conn, frm, to, post, percentiles)
     pids = sorted(set(rep.post) | set(rep.counts),
                   key=lambda p: (posts[p].name if p in posts else p, p))
     entries = []
@@ -211,6 +239,7 @@ def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to:
     costed_days = sum(e["post_days"] for e in entries if e["cost"] is not None)
     return {
         "from": frm.isoformat(), "to": to.isoformat(), "post": post,
+        "waits": "full" if percentiles else "avg",
         "city_name": cfg.city.name, "city_name_en": cfg.city.name_en,
         "currency": cfg.city.currency, "timezone": cfg.city.timezone,
         "generated_at": now.astimezone(cfg.tz).isoformat(timespec="seconds") if now else None,
@@ -222,3 +251,41 @@ def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to:
                  "cost": _cost(sum(city_cost) if city_cost else None, city.tally.served,
                                costed_days)},
     }
+
+
+class ReportCache:
+    """Recent reports, each kept while the roll-ups of its days stay as they were.
+
+    Every ingest bumps the version of each day it touched (``summaries``: the post's scope
+    and the whole city's, ``""``); the count and sum of those versions over the period and
+    scope say whether anything changed. The dashboard asks for its range's report every
+    minute; while no post sends anything for those days, the answer comes from here
+    instead of sorting the period's waits again.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def report(self, conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to: date,
+               post: str | None = None, *, public: bool = False, percentiles: bool = True,
+               now: datetime | None = None) -> dict[str, Any]:
+        count, total = conn.execute(
+            "SELECT count(*), coalesce(sum(version), 0) FROM summaries "
+            "WHERE scope = %s AND day BETWEEN %s AND %s", (post or "", frm, to)).fetchone() \
+            or (0, 0)
+        key = (frm, to, post, public, percentiles, int(count), int(total))
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+        if hit is None:
+            hit = period_report(conn, cfg, frm, to, post, public=public,
+                                percentiles=percentiles)
+            with self._lock:
+                self._items[key] = hit
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        stamp = now.astimezone(cfg.tz).isoformat(timespec="seconds") if now else None
+        return {**hit, "generated_at": stamp}

@@ -46,7 +46,7 @@ async function tick() {
     const jobs = [call('/posts'), call('/stats?date=' + D.today)];
     if (range) {
       jobs.push(call('/trend?' + q + (D.trendPost ? '&post=' + encodeURIComponent(D.trendPost) : '')));
-      jobs.push(call('/report?' + q));
+      jobs.push(call('/report?' + q + '&waits=avg')); // exact percentiles: the printed report
     }
     const [posts, stats, trend, report] = await Promise.allSettled(jobs);
     for (const r of [posts, stats, trend, report]) if (r && r.status === 'rejected') problems.push(r.reason);
@@ -247,16 +247,16 @@ function drawCharts() {
 function renderServices(rep) {
   const body = $('svc-table').tBodies[0];
   const list = (rep && rep.services) || [];
-  if (!list.length) { fill(body, h('tr', null, h('td', { colspan: 7, class: 'empty', text: t('no_data') }))); return; }
-  const cols = ['issued_short', 'served_short', 'no_show', 'avg_wait', 'p90_wait', 'svc_time'];
+  if (!list.length) { fill(body, h('tr', null, h('td', { colspan: 6, class: 'empty', text: t('no_data') }))); return; }
+  const cols = ['issued_short', 'served_short', 'no_show', 'avg_wait', 'svc_time'];
   const cells = (vals) => vals.map((v, i) => h('td', { 'data-label': t(cols[i]), text: v }));
   const rows = list.map((sv) => h('tr', { 'data-service': sv.id },
     h('th', { scope: 'row' }, h('span', { class: 'svc-letter', text: sv.letter }), serviceName(sv)),
     cells([fmtInt(sv.issued), fmtInt(sv.served), fmtInt(sv.no_show), fmtMin(sv.wait.avg_s),
-      fmtMin(sv.wait.p90_s), fmtMin(sv.service_avg_s)])));
+      fmtMin(sv.service_avg_s)])));
   const c = rep.city;
   rows.push(h('tr', { class: 'total' }, h('th', { scope: 'row', text: t('total') }),
-    cells([fmtInt(c.issued), fmtInt(c.served), fmtInt(c.no_show), fmtMin(c.wait.avg_s), fmtMin(c.wait.p90_s),
+    cells([fmtInt(c.issued), fmtInt(c.served), fmtInt(c.no_show), fmtMin(c.wait.avg_s),
       fmtMin(c.service_avg_s)])));
   fill(body, rows);
 }

@@ -168,6 +168,7 @@ async function load() {
   history.replaceState(null, '', location.pathname + '?' + q);
   $('from').value = R.from;
   $('to').value = R.to;
+  say(t('rpt_loading'), 'info');
   try {
     const [rep, trend] = await Promise.all([call('/report?' + q), call('/trend?' + q)]);
     R.report = rep;

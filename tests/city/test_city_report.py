@@ -242,3 +242,49 @@ def test_a_city_with_no_data_reports_zero_not_an_error(city: CityProcess, tmp_pa
     r = httpx.get(f"{city.api}/report", headers=headers(officer),
                   params={"from": DAY, "to": DAY, "format": "xlsx"})
     assert r.status_code == 200 and openpyxl.load_workbook(io.BytesIO(r.content))
+
+
+def test_the_dashboards_cheaper_report_has_every_figure_but_the_percentiles(week):
+    full = _report(week, DAYS[0], DAYS[-1])
+    avg = _report(week, DAYS[0], DAYS[-1], waits="avg")
+    assert full["waits"] == "full" and avg["waits"] == "avg"
+
+    def strip(w: dict) -> dict:
+        return {**w, "median_s": None, "p90_s": None}
+
+    for a, f in zip([avg["city"], *avg["posts"], *avg["services"]],
+                    [full["city"], *full["posts"], *full["services"]], strict=True):
+        assert a["wait"] == strip(f["wait"])
+        for key in ("issued", "served", "satisfaction", "complaints", "service_avg_s", "cost"):
+            assert a.get(key) == f.get(key), key
+    assert avg["city"]["wait_priority"] == strip(full["city"]["wait_priority"])
+
+
+def test_a_kept_report_follows_the_events_that_come_after_it(city, tmp_path):
+    """Reports are kept while their days' roll-ups stay as they were: a batch for one of
+    those days is in the next answer."""
+    from postsim import open_post, post_meta, run_day, wire_events
+
+    hub, clock = open_post(tmp_path / "a", "pos-a")
+    try:
+        run_day(hub, clock, residents=40)
+        events = wire_events(hub)
+        token, officer = city.token(post="pos-a"), city.token(officer="Bu Ani")
+
+        def push(batch: list) -> None:
+            r = httpx.post(f"{city.api}/events", headers=headers(token), timeout=60, json={
+                "post": "pos-a", "instance": hub.storage.instance(), "meta": post_meta(hub),
+                "events": batch})
+            assert r.status_code == 200, r.text
+
+        push(events[:len(events) // 2])
+        first = get(city.api, "/report", officer, **{"from": DAY, "to": DAY})
+        again = get(city.api, "/report", officer, **{"from": DAY, "to": DAY})
+        assert {**again, "generated_at": None} == {**first, "generated_at": None}
+        push(events[len(events) // 2:])
+        after = get(city.api, "/report", officer, **{"from": DAY, "to": DAY})
+        mine = own_stats(hub)
+        assert after["city"]["served"] == mine["served"] > first["city"]["served"]
+        assert after["city"]["wait"] == mine["wait"]
+    finally:
+        hub.close()

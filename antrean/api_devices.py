@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from .auth import Device
 from .guard import GuardedRoute
 from .hub import Hub
+from .hub_reserves import release_revoked
 from .params import CounterNo, DeviceIdPath
 from .queue import QueueError
 
@@ -42,8 +43,9 @@ def build_devices_router(require: Any) -> APIRouter:
     @r.post("/devices/{device_id}/revoke")
     async def revoke(device_id: DeviceIdPath, request: Request,
                      dev: Annotated[Device, lead]) -> dict[str, Any]:
-        """Refuse this device's token from now on (idempotent); its event streams close
-        and the counter number it held is free again."""
+        """Refuse this device's token from now on (idempotent); its event streams close,
+        the counter number it held is free again and a kiosk's reserved numbers are
+        released."""
         hub = _hub(request)
         if device_id == dev.id:
             raise QueueError(409, "own_device",
@@ -55,6 +57,7 @@ def build_devices_router(require: Any) -> APIRouter:
         if found is None:
             raise QueueError(404, "unknown_device", "Perangkat tidak ditemukan.",
                              "No such device.")
+        release_revoked(hub)  # a revoked kiosk's reserved numbers are given up at once
         return device_json(hub, found)
 
     @r.post("/counters/{n}/release")

@@ -14,6 +14,7 @@ from .auth import Device
 from .daylog import LiveDay
 from .guard import GuardedRoute
 from .hub import Hub
+from .hub_reserves import reserve_stats
 from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
 from .params import DayQuery as Day
 from .stats import day_stats, stats_from_rows
@@ -59,7 +60,8 @@ def full_stats(hub: Hub, day: str, live: LiveDay | None = None) -> dict[str, Any
     """
     base = (stats_from_rows(live.rows(), hub.config, day) if live is not None and live.day == day
             else day_stats(hub.storage, hub.config, day))
-    return {**base, **day_extras(hub, day), **skm_stats(day_answers(hub, day), base["served"])}
+    return {**base, **day_extras(hub, day), **skm_stats(day_answers(hub, day), base["served"]),
+            **reserve_stats(hub.storage, day, closed=hub.calendar.is_closed(day, hub.now()))}
 
 
 def live_day(hub: Hub) -> LiveDay:

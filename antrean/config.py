@@ -99,6 +99,9 @@ class HubSettings(_Model):
     surge_wait_min: Annotated[int, Field(ge=1, le=600)] = 45
     # HTTPS/WSS with the hub's own key; "auto": on unless bound to loopback only.
     tls: Literal["on", "off", "auto"] = "auto"
+    #: Numbers reserved to each kiosk per open service, for issuing while the hub is away
+    #: (antrean/reserves.py); 0 turns offline issuing off.
+    reserve_size: Annotated[int, Field(ge=0, le=50)] = 5
 
 
 class CityLink(_Model):

@@ -107,9 +107,11 @@ def write_csv(rows: Sequence[LogRow], tz: tzinfo, out: Path | io.BufferedIOBase,
 
 
 def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
-               out: Path | io.BytesIO, surveys: Sequence[Mapping[str, Any]] | None = None) -> None:
-    """The day's log ("Log"), its indicators ("Indikator") and, given the day's ``surveys``,
-    the SKM tabulation ("SKM", antrean.skm_xlsx)."""
+               out: Path | io.BytesIO, surveys: Sequence[Mapping[str, Any]] | None = None,
+               reserves: Mapping[str, Any] | None = None) -> None:
+    """The day's log ("Log"), its indicators ("Indikator", with the kiosks' unused reserved
+    numbers given ``reserves``) and, given the day's ``surveys``, the SKM tabulation ("SKM",
+    antrean.skm_xlsx)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -135,7 +137,7 @@ def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
     ws2 = wb.create_sheet("Indikator")
     ws2.column_dimensions["A"].width = 34
     ws2.column_dimensions["B"].width = 16
-    for label, value in _indicator_rows(st):  # the post's and services' names among them
+    for label, value in _indicator_rows(st, reserves):  # the post's and services' names among them
         ws2.append([xlsx_value(ws2, label), xlsx_value(ws2, value)])
     if surveys is not None:
         from .skm_xlsx import add_skm_sheet
@@ -144,7 +146,8 @@ def write_xlsx(rows: Sequence[LogRow], config: PostConfig, day: str,
     wb.save(out)
 
 
-def _indicator_rows(st: dict[str, Any]) -> list[tuple[str, Any]]:
+def _indicator_rows(st: dict[str, Any], reserves: Mapping[str, Any] | None = None
+                    ) -> list[tuple[str, Any]]:
     def m(x: Any) -> Any:
         return round(x / 60, 1) if isinstance(x, int | float) else ""
 
@@ -164,6 +167,10 @@ def _indicator_rows(st: dict[str, Any]) -> list[tuple[str, Any]]:
     ]
     for s in st["services"]:
         rows.append((f"Terlayani — {s['name']}", s["served"]))
+    if reserves is not None and reserves["granted"]:
+        # Gaps in the numbering, not tickets: numbers a kiosk held for offline issuing.
+        rows.append(("Nomor cadangan tidak terpakai / Unused reserved numbers",
+                     ", ".join(reserves["unused"]) or "-"))
     return rows
 
 
@@ -190,7 +197,8 @@ def export_day(storage: Storage, config: PostConfig, day: str, fmt: str, out: Pa
     if fmt == "csv":
         write_csv(rows, config.tz, out, excel=excel)
     elif fmt == "xlsx":
-        write_xlsx(rows, config, day, out, stored_surveys(storage, day))
+        write_xlsx(rows, config, day, out, stored_surveys(storage, day),
+                   _reserves(storage, config, day))
     else:
         raise ValueError(f"unknown format {fmt!r} (csv or xlsx)")
     return len(rows)
@@ -208,11 +216,23 @@ def log_json(rows: Sequence[LogRow], tz: tzinfo) -> list[dict[str, Any]]:
 def log_response(storage: Storage, config: PostConfig, day: str, fmt: str, *,
                  excel: bool = False) -> Any:
     surveys = stored_surveys(storage, day) if fmt == "xlsx" else None
-    return rows_response(day_rows(storage, day), config, day, fmt, excel=excel, surveys=surveys)
+    reserves = _reserves(storage, config, day) if fmt == "xlsx" else None
+    return rows_response(day_rows(storage, day), config, day, fmt, excel=excel, surveys=surveys,
+                         reserves=reserves)
+
+
+def _reserves(storage: Storage, config: PostConfig, day: str) -> dict[str, Any]:
+    from .clock import utcnow
+    from .days import PostCalendar
+    from .hub_reserves import reserve_stats
+
+    closed = PostCalendar(config.tz, config.post.day_end_time).is_closed(day, utcnow())
+    return dict(reserve_stats(storage, day, closed=closed)["reserves"])
 
 
 def rows_response(rows: Sequence[LogRow], config: PostConfig, day: str, fmt: str, *,
-                  excel: bool = False, surveys: Sequence[Mapping[str, Any]] | None = None) -> Any:
+                  excel: bool = False, surveys: Sequence[Mapping[str, Any]] | None = None,
+                  reserves: Mapping[str, Any] | None = None) -> Any:
     """A day's log rows as the ``/log`` answer: JSON, or a CSV/XLSX download (the post's
     hub and the city answer with the same file)."""
     from fastapi.responses import Response
@@ -225,7 +245,7 @@ def rows_response(rows: Sequence[LogRow], config: PostConfig, day: str, fmt: str
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     buf = io.BytesIO()
-    write_xlsx(rows, config, day, buf, surveys)
+    write_xlsx(rows, config, day, buf, surveys, reserves)
     return Response(buf.getvalue(),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

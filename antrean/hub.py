@@ -30,6 +30,7 @@ from .daylog import LiveDay
 from .days import PostCalendar, close_span
 from .dbcheck import check_folder, classify
 from .devices import DeviceRegistry
+from .hub_reserves import check_reserved
 from .hubhealth import ClockWatch, HubUnavailable, StorageHealth
 from .model import Counter, Event, EventType, Ticket, TicketState
 from .queue import QueueError, QueueState
@@ -382,31 +383,45 @@ class Hub:
 
     # ----- commands ----------------------------------------------------------------------
     def issue(self, service: str, priority: str | None, request_id: str,
-              kiosk: str | None = None, kiosk_id: int | None = None
+              kiosk: str | None = None, kiosk_id: int | None = None, *,
+              reserved_number: str | None = None, issued_at: datetime | None = None,
               ) -> tuple[dict[str, Any], bool]:
-        """Issue a ticket; returns (ticket, created). A repeated request_id is not created."""
+        """Issue a ticket; returns (ticket, created). A repeated request_id is not created.
+
+        ``reserved_number`` (and ``issued_at``): a ticket kiosk ``kiosk_id`` issued from its
+        reserve, maybe while the hub was away (see antrean/reserves.py).
+        """
         now = self.now()
         known = self.state.by_request.get(request_id)
         if known is not None:
             return self.ticket_json(self.state.tickets[known], now), False
         st = self.state
-        st.check_issue(service, priority)
-        day = st.day_of(now)
-        if self.calendar.is_closed(day, now):
-            raise QueueError(409, "day_closed",
-                             "Pos sudah tutup untuk hari ini. Silakan datang lagi besok.",
-                             "The post has closed for today. Please come back tomorrow.")
-        st.check_quota(service, now)
-        ticket_id = str(uuid.uuid4())
+        late = check_reserved(self, service, request_id, kiosk_id, reserved_number, issued_at,
+                              now)
+        if late is None:
+            st.check_issue(service, priority)
+            day = st.day_of(now)
+            if self.calendar.is_closed(day, now):
+                raise QueueError(409, "day_closed",
+                                 "Pos sudah tutup untuk hari ini. Silakan datang lagi besok.",
+                                 "The post has closed for today. Please come back tomorrow.")
+            st.check_quota(service, now)
+        else:
+            st.check_priority(priority)
+            day = late.day
+        ticket_id = late.ticket_id if late else str(uuid.uuid4())
+        issued = late.issued_at if late else now
         letter = st.services[service].letter
         wire: dict[str, Any] = {}
         try:
             with self.storage.transaction() as tx:
                 seq = tx.insert_ticket(ticket_id=ticket_id, post_id=self.config.post.id, day=day,
                                        service=service, letter=letter, priority=priority,
-                                       request_id=request_id, issued_at=now, kiosk=kiosk)
+                                       request_id=request_id, issued_at=issued, kiosk=kiosk,
+                                       seq=late.seq if late else None)
                 _, evs = st.issue(service, priority, request_id, now, kiosk=kiosk,
-                                  kiosk_id=kiosk_id, ticket_id=ticket_id, seq=seq)
+                                  kiosk_id=kiosk_id, ticket_id=ticket_id, seq=seq,
+                                  issued_at=issued, reserved=late is not None)
                 snap = self.ticket_json(st.tickets[ticket_id], now)
                 (event_seq,) = tx.append(evs, [day], [snap])
                 wire = {"seq": event_seq, "type": evs[0].type.value, "at": self.local(now),

@@ -56,6 +56,8 @@ class EventType(StrEnum):
     COMPLAINT_FILED = "complaint.filed"
     SURVEY_SUBMITTED = "survey.submitted"
     DAY_CLOSED = "day.closed"  # the hub closed a post day (see antrean/days.py)
+    RESERVE_GRANTED = "reserve.granted"  # numbers reserved to a kiosk (antrean/reserves.py)
+    RESERVE_RELEASED = "reserve.released"  # … and given up unused (the kiosk was revoked)
 
 
 _NUMBER_RE = re.compile(r"^([A-Z])(\d{3,})$")

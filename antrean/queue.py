@@ -31,6 +31,7 @@ from .model import (
     format_number,
 )
 from .priority import Policy, WaitingLine, choose_from_lines, next_streak
+from .reserves import ReserveBook
 
 __all__ = ["QueueError", "QueueState", "RECENT_SERVICE_TIMES"]
 
@@ -86,6 +87,8 @@ class QueueState:
             s: deque(maxlen=RECENT_SERVICE_TIMES) for s in self.services
         }
         self._arrivals = 0
+        #: Numbers reserved to kiosks for offline issuing, unused yet (antrean/reserves.py).
+        self.reserves = ReserveBook()
         # The SKM survey (antrean.survey): ticket id -> its survey, request id -> ticket id.
         self.surveys: dict[str, dict[str, Any]] = {}
         self.survey_requests: dict[str, str] = {}
@@ -132,9 +135,7 @@ class QueueState:
         return t
 
     # ----- commands ------------------------------------------------------------------
-    def check_issue(self, service: str, priority: str | None) -> None:
-        """Refuse an issue before anything is written (unknown, closed, quota, priority)."""
-        s = self._service(service)
+    def check_priority(self, priority: str | None) -> None:
         if priority is not None and priority not in self.categories:
             raise QueueError(
                 422,
@@ -142,14 +143,26 @@ class QueueState:
                 f"Kategori prioritas '{priority}' tidak dikenal.",
                 f"Unknown priority category '{priority}'.",
             )
+
+    def check_issue(self, service: str, priority: str | None) -> None:
+        """Refuse an issue before anything is written (unknown, closed, quota, priority)."""
+        s = self._service(service)
+        self.check_priority(priority)
         if not s.open:
             raise QueueError(
                 409, "service_closed", "Layanan ini sedang tutup.", "This service is closed."
             )
 
-    def check_quota(self, service: str, now: datetime) -> None:
+    def quota_left(self, service: str, day: str) -> int | None:
+        """Numbers the quota still allows (issued and reserved ones spent); None: no quota."""
         s = self._service(service)
-        if s.quota is not None and self.issued.get((self.day_of(now), service), 0) >= s.quota:
+        if s.quota is None:
+            return None
+        return max(0, s.quota - self.issued.get((day, service), 0)
+                   - self.reserves.count(day, service))
+
+    def check_quota(self, service: str, now: datetime) -> None:
+        if self.quota_left(service, self.day_of(now)) == 0:
             raise QueueError(
                 409,
                 "quota_reached",
@@ -171,31 +184,38 @@ class QueueState:
         kiosk_id: int | None = None,
         ticket_id: str | None = None,
         seq: int | None = None,
+        reserved: bool = False,
+        issued_at: datetime | None = None,
     ) -> tuple[Ticket, list[Event]]:
-        """Issue a ticket. A repeated ``request_id`` returns the first ticket, no event."""
+        """Issue a ticket. A repeated ``request_id`` returns the first ticket, no event.
+
+        ``reserved``: ``seq`` is a number reserved to kiosk ``kiosk_id`` (checked by the
+        caller). The number was promised while the service was open and within its quota,
+        so neither is checked again. The ticket keeps ``issued_at`` (the kiosk's time, maybe
+        offline); the event is logged at ``now``.
+        """
         known = self.by_request.get(request_id)
         if known is not None:
             return self.tickets[known], []
-        self.check_issue(service, priority)
-        self.check_quota(service, now)
+        if not reserved:
+            self.check_issue(service, priority)
+            self.check_quota(service, now)
+        else:
+            self._service(service)
+            self.check_priority(priority)
+        issued = issued_at or now
+        day = self.day_of(issued)
         seq = seq if seq is not None else self.next_seq(service, now)
         tid = ticket_id or str(uuid.uuid4())
         number = format_number(self.services[service].letter, seq)
-        ev = Event(
-            EventType.TICKET_ISSUED,
-            now,
-            ticket_id=tid,
-            data={
-                "number": number,
-                "seq": seq,
-                "day": self.day_of(now),
-                "service": service,
-                "priority": priority,
-                "request_id": request_id,
-                "kiosk": kiosk,
-                "kiosk_id": kiosk_id,
-            },
-        )
+        data: dict[str, Any] = {"number": number, "seq": seq, "day": day, "service": service,
+                                "priority": priority, "request_id": request_id, "kiosk": kiosk,
+                                "kiosk_id": kiosk_id}
+        if reserved:
+            data.update(reserved=True, post=self.config.post.id)
+        if issued != now:
+            data["issued_at"] = issued.isoformat()
+        ev = Event(EventType.TICKET_ISSUED, now, ticket_id=tid, data=data)
         self._emit([ev])
         return self.tickets[tid], [ev]
 
@@ -379,13 +399,17 @@ class QueueState:
         d = e.data
         assert e.ticket_id is not None
         self._arrivals += 1
+        # A ticket from a kiosk's reserve keeps the time the kiosk issued it (maybe offline).
+        issued_at = datetime.fromisoformat(d["issued_at"]) if d.get("issued_at") else e.at
         t = Ticket(
             id=e.ticket_id, number=d["number"], seq=d["seq"], day=d["day"],
             issue_service=d["service"], service=d["service"], priority=d.get("priority"),
-            issued_at=e.at, request_id=d["request_id"], kiosk=d.get("kiosk"),
+            issued_at=issued_at, request_id=d["request_id"], kiosk=d.get("kiosk"),
             kiosk_id=d.get("kiosk_id"),
             arrival=self._arrivals,
         )
+        if d.get("reserved"):
+            self.reserves.used(t.day, t.issue_service, t.seq)
         self.tickets[t.id] = t
         self.by_request[t.request_id] = t.id
         self.by_number[(t.day, t.number)] = t.id
@@ -453,6 +477,13 @@ class QueueState:
         c.services = tuple(svc) if svc else None
         c.device = e.data.get("device") or c.device
         c.updated_at = e.at
+
+    def _on_reserve_granted(self, e: Event) -> None:
+        key = (e.data["day"], e.data["service"])
+        self.last_seq[key] = max(self.last_seq.get(key, 0), self.reserves.granted(e))
+
+    def _on_reserve_released(self, e: Event) -> None:
+        self.reserves.released(e)
 
     def _on_service(self, e: Event) -> None:
         s = self.services.get(e.data["service"])
@@ -536,4 +567,6 @@ _HANDLERS = {
     EventType.SURVEY_SUBMITTED: QueueState._on_surveyed,
     EventType.COUNTER_CHANGED: QueueState._on_counter,
     EventType.SERVICE_CHANGED: QueueState._on_service,
+    EventType.RESERVE_GRANTED: QueueState._on_reserve_granted,
+    EventType.RESERVE_RELEASED: QueueState._on_reserve_released,
 }

@@ -70,9 +70,11 @@ async def _alert_loop(hub: Hub, every_s: float = 10.0) -> None:
 
 
 async def _device_loop(hub: Hub) -> None:
-    """Take in revocations made by ``antrean token --revoke`` while the hub runs, and write
-    the devices' last-seen times now and then (see antrean/devices.py)."""
+    """Take in revocations made by ``antrean token --revoke`` while the hub runs (a revoked
+    kiosk's reserved numbers are released, also those of one revoked while the hub was
+    off), and write the devices' last-seen times now and then (see antrean/devices.py)."""
     from .devices import FLUSH_S, REFRESH_S
+    from .hub_reserves import release_revoked
 
     loop = asyncio.get_running_loop()
     flushed = loop.time()
@@ -80,6 +82,7 @@ async def _device_loop(hub: Hub) -> None:
         await asyncio.sleep(REFRESH_S)
         try:
             hub.devices.refresh()
+            release_revoked(hub)
             if loop.time() - flushed >= FLUSH_S:
                 flushed = loop.time()
                 hub.devices.flush()

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
@@ -27,6 +27,7 @@ from . import __version__
 from .api_devices import build_devices_router
 from .api_lead import build_lead_router
 from .api_pair import build_pair_router, pairing_error_response
+from .api_reserves import build_reserves_router
 from .api_survey import build_survey_router
 from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code
 from .guard import MAX_BODY_BYTES, GuardedRoute, RequestGuard
@@ -56,6 +57,10 @@ class IssueBody(_Body):
     service: ServiceId
     priority: Annotated[str, Field(max_length=32)] | None = None
     request_id: UUID
+    # A kiosk's ticket from its own reserve, maybe issued while the hub was away
+    # (antrean/reserves.py): the number it printed and when (with the post's UTC offset).
+    reserved_number: Annotated[str, Field(pattern=r"^[A-Z][0-9]{3,6}$")] | None = None
+    issued_at: AwareDatetime | None = None
 
 
 class NextBody(_Body):
@@ -187,7 +192,9 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     async def issue(body: IssueBody, request: Request,
               dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> JSONResponse:
         ticket, created = _hub(request).issue(body.service, body.priority, str(body.request_id),
-                                              dev.name, dev.id)
+                                              dev.name, dev.id,
+                                              reserved_number=body.reserved_number,
+                                              issued_at=body.issued_at)
         return JSONResponse(ticket, status_code=201 if created else 200)
 
     @r.get("/tickets/{ticket_id}")
@@ -437,6 +444,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(build_lead_router(require), prefix="/api/v1", dependencies=rolled)
     app.include_router(build_survey_router(require), prefix="/api/v1", dependencies=rolled)
     app.include_router(build_devices_router(require), prefix="/api/v1", dependencies=rolled)
+    app.include_router(build_reserves_router(require), prefix="/api/v1", dependencies=rolled)
     try:
         from .dashboard import router as dashboard_router
     except ImportError:  # pragma: no cover - the dashboard ships with the package

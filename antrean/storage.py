@@ -29,6 +29,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     Table,
     Text,
     UniqueConstraint,
@@ -46,9 +47,10 @@ from sqlalchemy.exc import DBAPIError
 
 from .dbcheck import StorageFault, check_db_file, check_folder, classify
 from .model import Event, EventType
+from .reserve_store import NEXT_SEQ_SQL, index_event
 
 __all__ = ["Storage", "DB_FILENAME", "metadata", "tickets", "events", "devices", "pairing_codes",
-           "meta", "counter_claims"]
+           "meta", "counter_claims", "reserved_numbers"]
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,27 @@ pairing_codes = Table(
     Column("expires_at", Text, nullable=False),
     Column("tries_left", Integer, nullable=False),
     Column("used_at", Text),
+)
+
+
+#: Numbers of the day's sequence the hub reserved to a kiosk for offline issuing (see
+#: antrean/reserves.py): skipped by every other issuer, used by the kiosk's own tickets
+#: (``ticket_id``), released when the kiosk is revoked; never a row of the day's log.
+reserved_numbers = Table(
+    "reserved_numbers",
+    metadata,
+    Column("post_id", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("service", Text, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("device_id", Integer, nullable=False),
+    Column("kiosk", Text, nullable=False),
+    Column("granted_at", Text, nullable=False),
+    Column("ticket_id", Text),
+    Column("released_at", Text),
+    PrimaryKeyConstraint("post_id", "day", "service", "seq", name="pk_reserved_numbers"),
+    Index("ix_reserved_device_day", "device_id", "day"),
 )
 
 
@@ -530,17 +553,22 @@ class _Tx:
 
     def insert_ticket(self, *, ticket_id: str, post_id: str, day: str, service: str, letter: str,
                       priority: str | None, request_id: str, issued_at: datetime,
-                      kiosk: str | None) -> int:
-        """Insert a ticket; its sequence is allocated here, under the unique constraint.
+                      kiosk: str | None, seq: int | None = None) -> int:
+        """Insert a ticket; its sequence is allocated here, under the unique constraint,
+        past every ticket and every number reserved to a kiosk that day. ``seq`` given: a
+        kiosk's reserved number (checked by the caller), inserted as it is.
 
         Raw driver SQL on purpose: this is the hot path (one ticket per touch), and a
         prepared statement string skips SQLAlchemy's per-call statement building.
         """
-        res = self.conn.exec_driver_sql(
-            _INSERT_TICKET,
-            (ticket_id, post_id, day, service, letter, post_id, day, service, priority,
-             request_id, _iso(issued_at), kiosk, post_id, day, service),
-        )
+        if seq is None:
+            res = self.conn.exec_driver_sql(_INSERT_TICKET, (
+                post_id, day, service, ticket_id, letter, priority, request_id, _iso(issued_at),
+                kiosk))
+        else:
+            res = self.conn.exec_driver_sql(_INSERT_TICKET_AT, (
+                ticket_id, post_id, day, service, f"{letter}{seq:03d}", priority, request_id,
+                _iso(issued_at), kiosk, seq))
         return int(res.scalar_one())
 
     def append(self, evs: Sequence[Event], days: Sequence[str],
@@ -553,14 +581,20 @@ class _Tx:
                 json.dumps(snap, separators=(",", ":")) if snap is not None else None,
             ))
             seqs.append(int(res.scalar_one()))
+            index_event(self.conn, e)  # reserved numbers: kept with the events that move them
         return seqs
 
 
-_NEXT_SEQ = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE post_id = ? AND day = ? AND service = ?)"
+# It must start with INSERT (no leading WITH): Python's sqlite3 opens its implicit
+# transaction only before a statement it recognises as a write.
 _INSERT_TICKET = (
+    "INSERT INTO tickets (post_id, day, service, id, number, priority, request_id, issued_at, "
+    "kiosk, seq) SELECT ?1, ?2, ?3, ?4, ?5 || printf('%03d', n.seq), ?6, ?7, ?8, ?9, n.seq "
+    f"FROM ({NEXT_SEQ_SQL} AS seq) AS n RETURNING seq"
+)
+_INSERT_TICKET_AT = (
     "INSERT INTO tickets (id, post_id, day, service, number, priority, request_id, issued_at, "
-    f"kiosk, seq) VALUES (?, ?, ?, ?, ? || printf('%03d', {_NEXT_SEQ}), ?, ?, ?, ?, {_NEXT_SEQ}) "
-    "RETURNING seq"
+    "kiosk, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq"
 )
 _INSERT_EVENT = (
     "INSERT INTO events (type, at, day, ticket_id, counter, data, ticket) "

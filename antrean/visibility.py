@@ -36,8 +36,10 @@ HALL_DATA: dict[str, tuple[str, ...]] = {
     "day.closed": ("day", "cancelled"),
 }
 
-#: Event types only leads read: residents' own words and answers.
-LEAD_ONLY = frozenset({"complaint.filed", "survey.submitted"})
+#: Event types only leads read: residents' own words and answers; which kiosk holds which
+#: reserved numbers (a kiosk learns its own from ``POST /reserves``, nobody else needs them).
+LEAD_ONLY = frozenset({"complaint.filed", "survey.submitted", "reserve.granted",
+                       "reserve.released"})
 
 #: What counters read besides: the device names in statuses and counter changes.
 STAFF_DATA: dict[str, tuple[str, ...]] = {

@@ -21,7 +21,7 @@ def build_reserves_router(require: Any) -> APIRouter:
     async def reserves(request: Request,
                        dev: Annotated[Device, Depends(require("kiosk"))]) -> dict[str, Any]:
         """Top this kiosk's reserve up to ``[hub] reserve_size`` per open service (as the
-        quota allows) and list the numbers it holds: ``{"at", "tz", "day", "size",
+        quota allows) and list the numbers it holds: ``{"at", "tz", "day", "post", "size",
         "services": [{"id", "letter", "status": ok|closed|quota_reached|day_closed,
         "numbers": [...]}]}``."""
         hub: Hub = request.app.state.hub

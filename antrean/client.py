@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -265,11 +266,29 @@ class HubClient:
         return self._timed("/queue", "at")
 
     def issue(self, service: str, priority: str | None = None,
-              request_id: str | None = None) -> dict[str, Any]:
-        """Issue a ticket. Retrying with the same ``request_id`` never makes a second one."""
-        body = {"service": service, "priority": priority,
-                "request_id": request_id or str(uuid.uuid4())}
+              request_id: str | None = None, *, reserved_number: str | None = None,
+              issued_at: datetime | None = None) -> dict[str, Any]:
+        """Issue a ticket. Retrying with the same ``request_id`` never makes a second one.
+
+        ``reserved_number`` (and ``issued_at``, aware): a ticket this kiosk issued from its
+        reserve, maybe while the hub was away (see :meth:`reserves`).
+        """
+        body: dict[str, Any] = {"service": service, "priority": priority,
+                                "request_id": request_id or str(uuid.uuid4())}
+        if reserved_number is not None:
+            body["reserved_number"] = reserved_number
+        if issued_at is not None:
+            body["issued_at"] = issued_at.isoformat()
         return self.request("POST", "/tickets", json_body=body)  # type: ignore[no-any-return]
+
+    def reserves(self) -> dict[str, Any]:
+        """Top this kiosk's reserve of numbers up and list them (``POST /reserves``); the
+        answer's time keeps :attr:`clock`, like ``/health``'s."""
+        sent = self.clock.instant()
+        answer = self.request("POST", "/reserves")
+        if isinstance(answer, dict):
+            self.clock.observe_answer(answer, "at", sent, self.clock.instant())
+        return answer  # type: ignore[no-any-return]
 
     def ticket(self, ticket_id: str) -> dict[str, Any]:
         return self.request("GET", f"/tickets/{ticket_id}")  # type: ignore[no-any-return]

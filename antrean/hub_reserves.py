@@ -115,6 +115,7 @@ def top_up(hub: Hub, device: Device) -> dict[str, Any]:
     if events:
         hub.commit_events(events)
     return {"at": hub.local(now), "tz": hub.config.post.timezone, "day": hub.day_json(now),
+            "post": {"id": hub.config.post.id, "name": hub.config.post.name},
             "size": size, "device": device.name, "services": services}
 
 

@@ -20,10 +20,12 @@ DEFAULT_FOOTER = "Terima kasih. Mohon menunggu panggilan."
 _LABELS = {
     "id": {"number": "Nomor Antrean", "ahead": "Orang di depan Anda", "priority": "Prioritas",
            "wait": "Perkiraan waktu tunggu", "about": "+/-", "min": "menit", "hour": "jam",
-           "under": "kurang dari 1 menit", "footer": DEFAULT_FOOTER},
+           "under": "kurang dari 1 menit", "footer": DEFAULT_FOOTER,
+           "offline": "Nomor ini sah dan akan dipanggil."},
     "en": {"number": "Queue number", "ahead": "People ahead of you", "priority": "Priority",
            "wait": "Estimated wait", "about": "about", "min": "min", "hour": "h",
-           "under": "under 1 min", "footer": "Thank you. Please wait for your number."},
+           "under": "under 1 min", "footer": "Thank you. Please wait for your number.",
+           "offline": "This number is valid and will be called."},
 }
 
 
@@ -42,14 +44,16 @@ PAPERS = {58: _Paper("POS-5890", 32, 384, 5, 6), 80: _Paper("TM-T20II", 48, 576,
 
 @dataclass(frozen=True)
 class PrintableTicket:
-    """Everything printed on one ticket. ``issued_at`` is tz-aware, in the post's time zone."""
+    """Everything printed on one ticket. ``issued_at`` is tz-aware, in the post's time zone.
+    ``people_ahead`` None: issued by a kiosk while its hub was away — ahead and wait read
+    "-" (only the hub knows them) and a line says the number is valid."""
 
     ticket_id: str
     number: str
     service_name: str
     post_name: str
     issued_at: datetime
-    people_ahead: int
+    people_ahead: int | None
     estimated_wait_s: int | None
     priority_label: str | None
     footer: str = DEFAULT_FOOTER
@@ -136,9 +140,16 @@ def build_ticket_bytes(ticket: PrintableTicket, paper_mm: int) -> bytes:
         p.set(normal_textsize=True, bold=False)
     p.textln(ticket.issued_at.strftime("%d/%m/%Y %H:%M"))
     p.textln("-" * cols)
-    pair(lab["ahead"], str(ticket.people_ahead))
-    if ticket.estimated_wait_s is not None:
-        pair(lab["wait"], format_wait(ticket.estimated_wait_s, ticket.lang))
+    if ticket.people_ahead is None:
+        pair(lab["ahead"], "-")
+        pair(lab["wait"], "-")
+        p.set(bold=True)
+        lines(lab["offline"])
+        p.set(bold=False)
+    else:
+        pair(lab["ahead"], str(ticket.people_ahead))
+        if ticket.estimated_wait_s is not None:
+            pair(lab["wait"], format_wait(ticket.estimated_wait_s, ticket.lang))
     # A raster image (GS v 0) rather than GS ( k: every cheap printer prints it, and the
     # bytes decode back to a picture zbarimg can read.
     # Level M: the code survives a smudged or creased thermal print.

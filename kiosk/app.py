@@ -1,12 +1,14 @@
 """``antrean kiosk``: read the config, build the kiosk, run it (or render one screen and exit).
 
     antrean kiosk [--config FILE] [--hub URL] [--token T] [--printer SPEC] [--paper 58|80]
-                  [--buttons PORT] [--lang id|en] [--size WxH]
+                  [--buttons PORT] [--lang id|en] [--size WxH] [--data DIR]
                   [--screenshot FILE [--screen NAME]]      NAME: see SCREENS
     antrean kiosk --pair CODE --name NAME [--hub URL]     trade a pairing code for a token
     antrean kiosk --hash-pin                              make a staff PIN hash for the config
 
-Without ``--hub`` (or ``[hub] url``) the kiosk finds its post's hub by mDNS.
+Without ``--hub`` (or ``[hub] url``) the kiosk finds its post's hub by mDNS. ``--data DIR``
+(``[kiosk] data``, default /var/lib/antrean) holds its outbox: the numbers reserved to it and
+the tickets it printed while the hub was away.
 """
 
 from __future__ import annotations
@@ -23,21 +25,23 @@ from antrean.qtcheck import require_safe_pyside
 
 from .config import (
     DEFAULT_CONFIG_PATH,
+    DEFAULT_DATA_DIR,
     ConfigError,
     KioskConfig,
     apply_overrides,
     hash_pin,
     load_kiosk_config,
 )
+from .outbox import OutboxError
 
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("start", "confirm", "printer-fault", "hub-down", "out-of-service", "rate-entry",
-           "rate-refused", "rate-faces", "rate-thanks", "survey-question", "survey-missing",
-           "survey-profile", "survey-done", "complaint-category", "complaint-text",
-           "complaint-number", "complaint-sent")
+SCREENS = ("start", "confirm", "printer-fault", "hub-down", "out-of-service", "offline",
+           "confirm-offline", "rate-entry", "rate-refused", "rate-faces", "rate-thanks",
+           "survey-question", "survey-missing", "survey-profile", "survey-done",
+           "complaint-category", "complaint-text", "complaint-number", "complaint-sent")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -58,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "usb:VID:PID | network:HOST[:PORT]")
     p.add_argument("--paper", type=int, choices=[58, 80], help="paper width in mm")
     p.add_argument("--buttons", help="serial port of the button box")
+    p.add_argument("--data", metavar="DIR",
+                   help="the kiosk's own folder: its reserve of numbers and the tickets issued "
+                        "while the hub is away (default [kiosk] data, /var/lib/antrean)")
     p.add_argument("--lang", choices=["id", "en"], help="start language (default id)")
     p.add_argument("--size", type=_size, help="window size WxH (default: full screen)")
     p.add_argument("--screenshot", metavar="FILE", help="render one screen to a PNG and exit")
@@ -72,7 +79,8 @@ def _config(args: argparse.Namespace) -> KioskConfig:
     cfg = load_kiosk_config(args.config)
     return apply_overrides(cfg, hub_url=args.hub, hub_token=token_from_args(args),
                            printer_spec=args.printer, printer_paper=args.paper,
-                           buttons_port=args.buttons, kiosk_lang=args.lang, kiosk_name=args.name)
+                           buttons_port=args.buttons, kiosk_lang=args.lang, kiosk_name=args.name,
+                           kiosk_data=args.data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_screenshot(cfg, args.screenshot, args.screen, args.size or (1024, 600),
                                  token)
-    return _run(cfg, args.size, token)
+    return _run(cfg, args.size, token, explicit_data=args.data is not None
+                or cfg.kiosk.data != DEFAULT_DATA_DIR)
 
 
 def _token_source(cfg: KioskConfig, args: argparse.Namespace) -> Any:
@@ -108,7 +117,26 @@ def _token_source(cfg: KioskConfig, args: argparse.Namespace) -> Any:
                        config=args.config or DEFAULT_CONFIG_PATH)
 
 
-def _run(cfg: KioskConfig, size: tuple[int, int] | None, token: Any = None) -> int:
+def _data_dir(cfg: KioskConfig, explicit: bool) -> str | None:
+    """The kiosk's data folder, if it can be used. The appliance's default that cannot (a
+    laptop with no /var/lib/antrean) only turns offline issuing off, with a warning; a
+    folder given on purpose that cannot is an error."""
+    import os
+    from pathlib import Path
+
+    path = Path(cfg.kiosk.data)
+    probe = path if path.exists() else path.parent
+    if os.access(probe, os.W_OK | os.X_OK):
+        return str(path)
+    if explicit:
+        raise ValueError(f"--data {path}: the folder cannot be written (run as its owner, or "
+                         "give another folder)")
+    log.warning("offline issuing is off: %s cannot be written (give the kiosk --data DIR)", path)
+    return None
+
+
+def _run(cfg: KioskConfig, size: tuple[int, int] | None, token: Any = None, *,
+         explicit_data: bool = False) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
@@ -122,7 +150,7 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None, token: Any = None) -> i
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     kiosk: Any = None
     try:
-        kiosk = Kiosk(cfg, token=token)
+        kiosk = Kiosk(cfg, token=token, data_dir=_data_dir(cfg, explicit_data))
         width, height = size or (1024, 600)
         if kiosk.load(width, height, fullscreen=size is None) is None:
             return 1
@@ -138,7 +166,7 @@ def _run(cfg: KioskConfig, size: tuple[int, int] | None, token: Any = None) -> i
         # systemd: up now that the window is; a frozen GUI thread stops the pings.
         pings = sdnotify.start_gui_watchdog(QTimer)  # noqa: F841 - kept while exec() runs
         return int(app.exec())
-    except ValueError as exc:  # a bad printer spec, named by make_printer
+    except (ValueError, OutboxError) as exc:  # a bad printer spec, an unusable data folder
         print(f"antrean kiosk: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -26,6 +26,7 @@ __all__ = [
     "ButtonMapping",
     "ConfigError",
     "DEFAULT_CONFIG_PATH",
+    "DEFAULT_DATA_DIR",
     "KioskConfig",
     "apply_overrides",
     "hash_pin",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 DEFAULT_CONFIG_PATH = Path("/etc/antrean/kiosk.toml")
+DEFAULT_DATA_DIR = "/var/lib/antrean"
 
 
 class ConfigError(Exception):
@@ -52,6 +54,12 @@ class KioskSection(_Model):
     priorities: list[str] = ["elderly", "disabled"]
     confirm_s: Annotated[float, Field(ge=2, le=60)] = 8
     fault_s: Annotated[float, Field(ge=5, le=300)] = 30
+    #: The kiosk's own folder: its outbox and reserve of numbers for issuing while the hub
+    #: is away (kiosk/outbox.py). ``antrean kiosk --data DIR`` overrides it.
+    data: Annotated[str, Field(min_length=1, max_length=4096)] = DEFAULT_DATA_DIR
+    #: How long a ticket from the reserve waits for the hub's answer (people ahead, the
+    #: wait) before it prints without it.
+    online_wait_s: Annotated[float, Field(ge=0, le=10)] = 1.0
 
     @field_validator("priorities")
     @classmethod

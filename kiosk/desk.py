@@ -1,10 +1,15 @@
-"""The ticket desk: issue at the hub, then print — on one worker thread, never the GUI's.
+"""The ticket desk: issue, then print — on one worker thread, never the GUI's.
 
-One request at a time (a double tap or a bouncing button cannot make two tickets). A request
-keeps its ``request_id`` across retries, so a hub that is down, restarting or slow to answer
-issues it exactly once when it answers. The ticket is committed at the hub before anything is
-printed; a printer fault keeps the ticket (it is shown on screen and kept for a staff reprint)
-and is reported to the hub as a ``device.status`` event, as is the printer's return.
+One request at a time (a double tap or a bouncing button cannot make two tickets). With an
+outbox (the kiosk's data folder), a ticket is taken from the kiosk's own reserve of numbers
+first: committed to the outbox, handed to the sender, and printed with the hub's answer
+(people ahead, the wait) if it comes within ``online_wait_s`` — else at once, offline, with
+"—" for what only the hub knows; the sender delivers it later (kiosk/sender.py). With no
+number in the reserve the hub issues it: the request keeps its ``request_id`` across
+retries, so a hub that is down, restarting or slow to answer issues it exactly once when it
+answers. Either way the ticket is committed (in the outbox or at the hub) before anything is
+printed; a printer fault keeps the ticket (it is shown on screen and kept for a staff
+reprint) and is reported to the hub as a ``device.status`` event, as is the printer's return.
 
 No Qt here: the view-model is told what happened through :class:`DeskListener`, whose
 methods run on the worker thread and must only hand the news over (a queued signal).
@@ -24,7 +29,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from antrean.client import HubClient, HubError, HubUnreachable
+from antrean.posttime import PostClock
 from hardware.printer import PrintableTicket, PrinterError, TicketPrinter
+
+from .outbox import Outbox, OutboxTicket, ReserveState
+from .sender import OutboxSender
 
 __all__ = ["DeskListener", "TicketDesk", "TicketRecord", "TicketRequest"]
 
@@ -54,6 +63,7 @@ class TicketRecord:
     printed: bool
     fault_kind: str | None = None
     fault_message: str | None = None
+    offline: bool = False  # issued from the reserve with no answer from the hub yet
 
     @property
     def ticket_id(self) -> str:
@@ -82,6 +92,21 @@ class DeskListener(Protocol):
     def printer_changed(self, ok: bool, kind: str, message: str) -> None:
         """The printer went faulty or came back."""
 
+    def reserve_changed(self, states: dict[str, ReserveState]) -> None:
+        """A number left the reserve (or none was left): the tiles' counts changed."""
+
+
+def _ahead(ticket: dict[str, Any]) -> int:
+    """People ahead as the hub said (a ticket no longer waiting has nobody ahead)."""
+    return int(ticket.get("position") or 0)
+
+
+def _offline_ticket(t: OutboxTicket) -> dict[str, Any]:
+    """The ticket as the kiosk knows it before the hub answered (its id is its request id)."""
+    return {"id": t.request_id, "number": t.number, "service": t.service,
+            "priority": t.priority, "state": "waiting", "issued_at": t.issued_at.isoformat(),
+            "position": None, "estimated_wait_s": None}
+
 
 def _retryable(exc: HubError) -> bool:
     # Unreachable, or a 5xx (the hub's storage refused: nothing was written). Both are safe
@@ -93,9 +118,16 @@ class TicketDesk:
     """Issues and prints tickets on a worker thread; see the module docstring."""
 
     def __init__(self, client: HubClient, printer: TicketPrinter, listener: DeskListener, *,
-                 history: int = 10, retry_max_s: float = 2.0, printer_poll_s: float = 10.0
-                 ) -> None:
+                 history: int = 10, retry_max_s: float = 2.0, printer_poll_s: float = 10.0,
+                 outbox: Outbox | None = None, sender: OutboxSender | None = None,
+                 clock: PostClock | None = None, online: Callable[[], bool] = lambda: True,
+                 online_wait_s: float = 1.0) -> None:
         self._client = client
+        self._outbox, self._sender = outbox, sender
+        # The post's time stamps tickets from the reserve (only with an outbox).
+        self._clock = clock or (client.clock if outbox is not None else PostClock())
+        self._online = online
+        self._online_wait_s = online_wait_s
         self._printer = printer
         self._listener = listener
         self._retry_max_s = retry_max_s
@@ -154,8 +186,11 @@ class TicketDesk:
             return list(self._history)
 
     def hub_back(self) -> None:
-        """The hub answers again: retry a waiting request now rather than after its back-off."""
+        """The hub answers again: retry a waiting request (and send the outbox) now rather
+        than after its back-off."""
         self._wake.set()
+        if self._sender is not None:
+            self._sender.kick()
 
     # ----- the worker --------------------------------------------------------------------
     def _run(self) -> None:
@@ -178,10 +213,12 @@ class TicketDesk:
 
     def _issue(self, request: TicketRequest) -> None:
         try:
-            ticket = self._issue_at_hub(request)
-            if ticket is None:
-                return
-            record = self._print(self._printable(request, ticket), ticket)
+            record = self._issue_from_reserve(request)
+            if record is None:
+                ticket = self._issue_at_hub(request)
+                if ticket is None:
+                    return
+                record = self._print(self._printable(request, ticket), ticket)
             with self._lock:
                 self._history.appendleft(record)
         finally:
@@ -189,6 +226,31 @@ class TicketDesk:
                 self._in_flight = None
         self._listener.issued(request, record)
         self._flush_status()
+
+    def _issue_from_reserve(self, request: TicketRequest) -> TicketRecord | None:
+        """Take the service's next reserved number (None: no outbox, or none left)."""
+        if self._outbox is None or self._sender is None:
+            return None
+        now = self._outbox.stamp(self._clock)
+        taken = None if now is None else self._outbox.take(request.service, request.priority,
+                                                             request.request_id, now)
+        self._listener.reserve_changed(self._outbox.reserve_states(now))
+        if taken is None:
+            return None
+        self._sender.kick()
+        online = self._online() and not self._sender.failing
+        ticket = self._sender.wait_for(taken.request_id, self._online_wait_s if online else 0)
+        if ticket is not None:
+            return self._print(self._printable(request, ticket), ticket)
+        log.info("%s printed from the reserve; the hub gets it when it answers", taken.number)
+        record = self._print(self._offline_printable(request, taken), _offline_ticket(taken))
+        return replace(record, offline=True)
+
+    def _offline_printable(self, request: TicketRequest, t: OutboxTicket) -> PrintableTicket:
+        return PrintableTicket(
+            ticket_id=t.request_id, number=t.number, service_name=request.service_name,
+            post_name=request.post_name, issued_at=t.issued_at, people_ahead=None,
+            estimated_wait_s=None, priority_label=request.priority_label, lang=request.lang)
 
     def _issue_at_hub(self, request: TicketRequest) -> dict[str, Any] | None:
         delay, told = 0.25, False
@@ -214,7 +276,7 @@ class TicketDesk:
         return PrintableTicket(
             ticket_id=ticket["id"], number=ticket["number"], service_name=request.service_name,
             post_name=request.post_name, issued_at=datetime.fromisoformat(ticket["issued_at"]),
-            people_ahead=int(ticket.get("position") or 0),
+            people_ahead=_ahead(ticket),
             estimated_wait_s=ticket.get("estimated_wait_s"),
             priority_label=request.priority_label, lang=request.lang)
 
@@ -242,7 +304,7 @@ class TicketDesk:
         with contextlib.suppress(HubError):
             # People ahead have changed since the first print: print today's figures.
             ticket = self._client.ticket(ticket_id)
-            printable = replace(printable, people_ahead=int(ticket.get("position") or 0),
+            printable = replace(printable, people_ahead=_ahead(ticket),
                                 estimated_wait_s=ticket.get("estimated_wait_s"))
         record = self._print(printable, ticket)
         with self._lock:

@@ -63,6 +63,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "reprintFail": "Gagal mencetak {number}: {message}",
         "ok": "OK",
         "clear": "Hapus",
+        "reserveOut": "Nomor cadangan habis — mohon tunggu petugas",
+        "offlineBanner": "Sambungan ke hub terputus — nomor tetap diberikan, sah, dan akan "
+                         "dipanggil",
+        "offlineNote": "Tiket Anda sah dan akan dipanggil. Silakan ambil tiket di bawah.",
+        "offlineAhead": "Orang di depan Anda: —",
+        "offlineWait": "Perkiraan waktu tunggu: —",
+        "outboxWaiting": "Nomor menunggu dikirim ke hub",
     },
     "en": {
         "title": "Take a Queue Number",
@@ -108,6 +115,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "reprintFail": "Could not print {number}: {message}",
         "ok": "OK",
         "clear": "Clear",
+        "reserveOut": "Reserve numbers used up — please wait for staff",
+        "offlineBanner": "No link to the hub — numbers are still given, valid, and will be "
+                         "called",
+        "offlineNote": "Your ticket is valid and will be called. Please take it below.",
+        "offlineAhead": "People ahead of you: —",
+        "offlineWait": "Estimated wait: —",
+        "outboxWaiting": "Numbers waiting to be sent to the hub",
     },
 }
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from .i18n import STRINGS, waiting_text
+from .outbox import OK, QUOTA, ReserveState
 
 __all__ = ["ServiceListModel", "Tile"]
 
@@ -30,20 +31,32 @@ class Tile(dict[str, Any]):
     """One tile's values, keyed by role name."""
 
 
-def make_tile(service: dict[str, Any], lang: str) -> Tile:
-    """A tile from one ``/services`` entry, in ``lang``."""
+def make_tile(service: dict[str, Any], lang: str, reserve: ReserveState | None = None) -> Tile:
+    """A tile from one ``/services`` entry, in ``lang``.
+
+    ``reserve``: the hub is away and this is the service's reserve (kiosk/outbox.py): the
+    tile is available while numbers are left, and says why not (closed, quota, used up);
+    how many wait is not known then.
+    """
     en = lang == "en"
+    words = STRINGS[lang]
     quota, issued = service.get("quota"), int(service.get("issued") or 0)
     full = quota is not None and issued >= int(quota)
     is_open = bool(service.get("open", True))
-    status = "" if is_open and not full else STRINGS[lang]["closed" if not is_open else "quotaFull"]
+    status = "" if is_open and not full else words["closed" if not is_open else "quotaFull"]
+    available = is_open and not full
     waiting = int(service.get("waiting") or 0)
+    waiting_line = waiting_text(waiting, lang)
+    if reserve is not None:
+        available = reserve.status == OK and reserve.left > 0
+        status = ("" if available else words["quotaFull"] if reserve.status == QUOTA
+                  else words["reserveOut"] if reserve.status == OK else words["closed"])
+        waiting_line = ""
     return Tile(
         serviceId=str(service["id"]), letter=str(service.get("letter", "")),
         name=str((en and service.get("name_en")) or service.get("name", service["id"])),
         description=str((en and service.get("description_en")) or service.get("description", "")),
-        waiting=waiting, waitingText=waiting_text(waiting, lang),
-        available=is_open and not full, statusText=status)
+        waiting=waiting, waitingText=waiting_line, available=available, statusText=status)
 
 
 Row = QModelIndex | QPersistentModelIndex

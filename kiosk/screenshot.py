@@ -63,7 +63,7 @@ def _hub_data(cfg: KioskConfig, client: Any
 
 
 def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
-                   fault: bool, issued_at: datetime | None = None) -> Any:
+                   fault: bool, issued_at: datetime | None = None, offline: bool = False) -> Any:
     from hardware.printer import PrintableTicket
 
     from .desk import TicketRecord
@@ -75,11 +75,23 @@ def _sample_record(services: list[dict[str, Any]], post_name: str, lang: str,
     printable = PrintableTicket(
         ticket_id="00000000-0000-4000-8000-000000000012", number=f"{tile['letter']}012",
         service_name=str(tile["name"]), post_name=post_name,
-        issued_at=issued_at or datetime.now().astimezone(), people_ahead=3, estimated_wait_s=1440,
+        issued_at=issued_at or datetime.now().astimezone(),
+        people_ahead=None if offline else 3, estimated_wait_s=None if offline else 1440,
         priority_label=("Lansia" if lang == "id" else "Elderly") if fault else None, lang=lang)
     return TicketRecord({"id": printable.ticket_id}, printable, printed=not fault,
                         fault_kind="offline" if fault else None,
-                        fault_message="Printer tidak tersambung" if fault else None)
+                        fault_message="Printer tidak tersambung" if fault else None,
+                        offline=offline)
+
+
+def _sample_reserve(services: list[dict[str, Any]]) -> dict[str, Any]:
+    """A kiosk's reserve while the hub is away: most services with numbers left, the first
+    used up, the closed ones closed."""
+    from .outbox import ReserveState
+
+    return {str(s["id"]): ReserveState(0 if i == 0 else 3, "ok" if s.get("open", True)
+                                       else "closed")
+            for i, s in enumerate(services)}
 
 
 #: The hub's complaint categories (``GET /complaints/categories``), for a screenshot without one.
@@ -174,10 +186,14 @@ def staged(cfg: KioskConfig, screen: str, size: tuple[int, int],
             vm.hub_online(True)
         app.processEvents()  # deliver the queued hand-overs
         post_name = (health or {}).get("post", {}).get("name", "")
-        if screen in ("confirm", "printer-fault"):
-            vm.show_sample(screen, _sample_record(services, post_name, cfg.kiosk.lang,
-                                                  screen == "printer-fault",
-                                                  kiosk.client.clock.now()))
+        if screen in ("confirm", "printer-fault", "confirm-offline"):
+            vm.show_sample(screen.removesuffix("-offline"), _sample_record(
+                services, post_name, cfg.kiosk.lang, screen == "printer-fault",
+                kiosk.client.clock.now(), offline=screen == "confirm-offline"))
+        elif screen == "offline":
+            vm.reserve_changed(_sample_reserve(services))
+            vm.hub_online(False)
+            app.processEvents()
         elif screen in ("hub-down", "out-of-service"):
             vm.show_sample(screen)
         elif screen.startswith(("rate-", "complaint-", "survey-")):

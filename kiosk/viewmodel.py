@@ -2,9 +2,10 @@
 
 Screens (``screen``): ``start`` (tiles), ``busy`` (a request is out), ``confirm`` (the number,
 ~8 s), ``printer-fault`` (the number, the printer failed), ``refused`` (the hub said no),
-``hub-down`` (the hub does not answer), ``out-of-service`` (the hub answers but refuses this
-kiosk, or the kiosk the hub's key: no tiles, a word for residents and the fix for staff),
-and the steps of the satisfaction rating
+``hub-down`` (the hub does not answer and the kiosk has no reserve to issue from; with one,
+the start screen stays, each tile issuing from its reserve — see kiosk/outbox.py),
+``out-of-service`` (the hub answers but refuses this kiosk, or the kiosk the hub's key: no
+tiles, a word for residents and the fix for staff), and the steps of the satisfaction rating
 (``rate-*``), the full SKM survey (``survey-*``) and the complaint (``complaint-*``), whose
 state is in ``rating``, ``survey`` and ``complaint`` (see kiosk.flows). The desks and the hub link report from their own threads
 through the listener methods below, which only emit queued signals; all state changes happen
@@ -33,6 +34,7 @@ from .flows import Flows
 from .hublink import HubLink
 from .i18n import STRINGS, clock_text, people_ahead, wait_text
 from .models import ServiceListModel, make_tile
+from .outbox import OutboxTicket, ReserveState
 from .rating import RatingFlow
 from .staff import StaffMenu
 from .survey import SurveyFlow
@@ -69,6 +71,7 @@ class KioskViewModel(QObject):
     _printerSig = Signal(bool, str, str)
     _buttonSig = Signal(int)
     _feedbackSig = Signal(str, object, object)
+    _reserveSig = Signal(object)
 
     def __init__(self, cfg: KioskConfig, font_family: str = "DejaVu Sans",
                  parent: QObject | None = None, *, clock: PostClock | None = None,
@@ -95,6 +98,8 @@ class KioskViewModel(QObject):
         self._shown: tuple[str, Any] | None = None  # (screen, TicketRecord | message)
         self._shown_at = 0.0
         self._printer_ok, self._printer_message = True, ""
+        # The kiosk's reserve per service (None: no outbox, so no offline issuing).
+        self._reserve: dict[str, ReserveState] | None = None
         self._desk: TicketDesk | None = None
         self._link: HubLink | None = None
         self._flows = Flows(strings=lambda: STRINGS[self._lang], lang=lambda: self._lang,
@@ -117,7 +122,8 @@ class KioskViewModel(QObject):
                           (self._refusedSig, self._on_refused),
                           (self._reprintedSig, self._on_reprinted),
                           (self._printerSig, self._on_printer), (self._buttonSig, self._on_button),
-                          (self._feedbackSig, self._on_feedback)):
+                          (self._feedbackSig, self._on_feedback),
+                          (self._reserveSig, self._on_reserve)):
             sig.connect(slot)
         self._tick()
 
@@ -167,7 +173,7 @@ class KioskViewModel(QObject):
                 return "hub-down" if flow.waiting else "busy"
             if self._online or flow.showing_result:
                 return flow.screen
-        if not self._online or not self._services.rowCount():
+        if not self._services.rowCount() or not (self._online or self._offline):
             return "hub-down"
         return "start"
 
@@ -184,6 +190,15 @@ class KioskViewModel(QObject):
             return dict.fromkeys(("hub", "refused", "fix", "fix2", "after"), "")
         return out_of_service_detail(self._auth, role="kiosk", post_name=self._post_name,
                                      source=self._token, lang=self._lang)
+
+    @Property(bool, notify=changed)
+    def offline(self) -> bool:
+        """The hub is away and the kiosk issues from its reserve (the start screen says so)."""
+        return self._offline
+
+    @property
+    def _offline(self) -> bool:
+        return not self._online and bool(self._reserve)
 
     @Property(RatingFlow, constant=True)
     def rating(self) -> RatingFlow:
@@ -239,9 +254,14 @@ class KioskViewModel(QObject):
             return {"number": "", "service": "", "priority": "", "ahead": "", "wait": ""}
         rec: TicketRecord = self._shown[1]
         t = rec.printable
+        words = STRINGS[self._lang]
+        if t.people_ahead is None:  # issued offline: only the hub knows who is ahead
+            ahead, wait = words["offlineAhead"], words["offlineWait"]
+        else:
+            ahead = people_ahead(t.people_ahead, self._lang)
+            wait = wait_text(t.estimated_wait_s, self._lang)
         return {"number": t.number, "service": t.service_name, "priority": t.priority_label or "",
-                "ahead": people_ahead(t.people_ahead, self._lang),
-                "wait": wait_text(t.estimated_wait_s, self._lang), "printed": rec.printed}
+                "ahead": ahead, "wait": wait, "printed": rec.printed, "offline": rec.offline}
 
     @Property(str, notify=changed)
     def message(self) -> str:
@@ -413,8 +433,12 @@ class KioskViewModel(QObject):
             self._desk.hub_back()
         if online:
             self._flows.hub_back()
-        self.changed.emit()
+        self._rebuild_tiles()  # offline, the tiles follow the reserve
         self._staff.refresh()
+
+    def _on_reserve(self, states: dict[str, ReserveState]) -> None:
+        self._reserve = states
+        self._rebuild_tiles()
 
     def _on_info(self, health: dict[str, Any]) -> None:
         self._post_name = str(health.get("post", {}).get("name", ""))
@@ -469,7 +493,12 @@ class KioskViewModel(QObject):
             self.changed.emit()
 
     def _rebuild_tiles(self) -> None:
-        self._services.set_tiles([make_tile(s, self._lang) for s in self._raw_services])
+        # Offline the tiles follow the reserve: a service the hub gave no status is used up.
+        reserve = self._reserve if self._offline and self._reserve is not None else None
+        self._services.set_tiles([
+            make_tile(s, self._lang, None if reserve is None
+                      else reserve.get(str(s.get("id")), ReserveState(0, "ok")))
+            for s in self._raw_services])
         self.changed.emit()
 
     def _tick(self) -> None:
@@ -531,6 +560,13 @@ class KioskViewModel(QObject):
 
     def printer_changed(self, ok: bool, kind: str, message: str) -> None:
         self._printerSig.emit(ok, kind, message)
+
+    def reserve_changed(self, states: dict[str, ReserveState]) -> None:
+        self._reserveSig.emit(states)
+
+    def late_refused(self, ticket: OutboxTicket, error: HubError) -> None:
+        # The resident has gone with the printed number; the sender has logged it for staff.
+        log.debug("offline ticket %s refused by the hub: %s", ticket.number, error)
 
     def feedback_waiting(self, job: FeedbackJob) -> None:
         self._feedbackSig.emit("waiting", job, None)

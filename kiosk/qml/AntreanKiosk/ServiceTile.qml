@@ -12,6 +12,7 @@ Rectangle {
     required property string name
     required property string description
     required property int waiting
+    required property string waitingText  // "": not known (the hub is away)
     required property bool available
     required property string statusText
     property real u: 10
@@ -55,7 +56,7 @@ Rectangle {
 
     // How many wait (a big number and a word), or why the service cannot be taken.
     Column {
-        visible: tile.available
+        visible: tile.available && tile.waitingText !== ""
         anchors { right: parent.right; rightMargin: tile.m; verticalCenter: badge.verticalCenter }
         Text {
             textFormat: Text.PlainText

@@ -178,7 +178,7 @@ Item {
     Item {
         id: feedbackStrip
         anchors { left: parent.left; right: parent.right }
-        y: printerBanner.y - height
+        y: offlineBanner.y - height
         height: 6.2 * start.u
 
         Rectangle {
@@ -211,6 +211,31 @@ Item {
                 text: start.vm.words.complaintEntry
                 onClicked: start.vm.openComplaint()
             }
+        }
+    }
+
+    // The hub is away: numbers still come from the kiosk's reserve. Calm, not an alarm.
+    Rectangle {
+        id: offlineBanner
+        objectName: "offlineBanner"
+        anchors { left: parent.left; right: parent.right }
+        y: printerBanner.y - height
+        height: start.vm.offline ? (start.portrait ? 8 : 5) * start.u : 0
+        visible: start.vm.offline
+        color: Theme.offline
+
+        Text {
+            anchors.fill: parent
+            anchors.margins: start.u
+            text: start.vm.words.offlineBanner
+            color: Theme.ink
+            font.pixelSize: 2.6 * start.u
+            font.bold: true
+            wrapMode: Text.WordWrap
+            fontSizeMode: Text.Fit
+            minimumPixelSize: 10
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
         }
     }
 

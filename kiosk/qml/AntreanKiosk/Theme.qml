@@ -15,6 +15,7 @@ QtObject {
     readonly property color fault: "#b3261e"
     readonly property color warn: "#a15c00"
     readonly property color closed: "#dde2e6"
+    readonly property color offline: "#ffe3a0"  // the hub is away: calm amber, dark ink
     readonly property color elderly: "#6a2c91"
     readonly property color disabled: "#0d5bb5"
     readonly property color pregnant: "#a3245a"

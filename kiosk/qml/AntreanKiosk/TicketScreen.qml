@@ -85,10 +85,12 @@ Overlay {
         Text {
             textFormat: Text.PlainText
             anchors { left: parent.left; right: parent.right; top: ahead.bottom; bottom: parent.bottom }
-            text: screen.fault ? screen.vm.words.printerFaultSub : screen.vm.words.takeTicket
-            color: screen.fault ? Theme.fault : Theme.muted
+            // Issued while the hub is away: say calmly that the ticket counts all the same.
+            text: screen.fault ? screen.vm.words.printerFaultSub
+                  : screen.t.offline ? screen.vm.words.offlineNote : screen.vm.words.takeTicket
+            color: screen.fault ? Theme.fault : screen.t.offline ? Theme.ink : Theme.muted
             font.pixelSize: 2.8 * screen.u
-            font.bold: screen.fault
+            font.bold: screen.fault || screen.t.offline === true
             wrapMode: Text.WordWrap
             fontSizeMode: Text.Fit
             minimumPixelSize: 10

@@ -113,7 +113,8 @@ class Kiosk:
         self.vm = KioskViewModel(cfg, font_family=family, clock=self.client.clock,
                                  token=self.token)
         self.outbox = Outbox(data_dir) if data_dir is not None else None
-        self.sender = (OutboxSender(self.client, self.outbox, self.vm)
+        self.sender = (OutboxSender(self.client, self.outbox, self.vm,
+                                    on_silent=lambda: self.link.refresh())
                        if self.outbox is not None else None)
         self.desk = TicketDesk(self.client, self.printer, self.vm, history=cfg.staff.history,
                                printer_poll_s=printer_poll_s, outbox=self.outbox,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from antrean.client import HubClient, HubError, HubUnreachable
@@ -49,8 +50,12 @@ class OutboxSender:
     services' statuses re-read) while nothing else wakes the sender."""
 
     def __init__(self, client: HubClient, outbox: Outbox, listener: SenderListener, *,
-                 retry_max_s: float = 2.0, refresh_s: float = 30.0) -> None:
+                 retry_max_s: float = 2.0, refresh_s: float = 30.0,
+                 on_silent: Callable[[], None] | None = None) -> None:
+        """``on_silent``: called when the hub stops answering the sender (the hub link
+        then asks at once, rather than at its next poll)."""
         self._client, self._outbox, self._listener = client, outbox, listener
+        self._on_silent = on_silent
         self._retry_max_s, self._refresh_s = retry_max_s, refresh_s
         self._stop = threading.Event()
         self._kick = threading.Event()
@@ -123,10 +128,7 @@ class OutboxSender:
             except HubError as exc:
                 if _retryable(exc):
                     self._topped_up_at = float("-inf")  # top up as soon as it answers
-                    if not self._failing:
-                        log.warning("hub not answering; %d offline ticket(s) wait to be sent "
-                                    "(%s)", len(self._outbox.pending()), exc)
-                    self._failing = True
+                    self._set_failing(exc)
                     return False
                 log.error("the hub refused offline ticket %s (%s): %s", t.number,
                           t.request_id, exc)
@@ -144,6 +146,14 @@ class OutboxSender:
             self.drained_at = time.monotonic()
             self._topped_up_at = float("-inf")  # numbers were used: top up at once
         return True
+
+    def _set_failing(self, exc: HubError) -> None:
+        if not self._failing:
+            log.warning("hub not answering; %d offline ticket(s) wait to be sent (%s)",
+                        len(self._outbox.pending()), exc)
+            if self._on_silent is not None:
+                self._on_silent()
+        self._failing = True
 
     def _send(self, t: OutboxTicket) -> dict[str, Any]:
         try:
@@ -165,7 +175,7 @@ class OutboxSender:
             answer = self._client.reserves()
         except HubError as exc:
             if _retryable(exc):
-                self._failing = True
+                self._set_failing(exc)
                 self._topped_up_at = float("-inf")
                 return False
             log.warning("the hub gives this kiosk no reserve: %s", exc)

@@ -33,7 +33,8 @@ def test_online_the_kiosk_issues_from_its_reserve_in_sequence(hub_process, make_
                                                               monkeypatch) -> None:
     monkeypatch.setattr("kiosk.viewmodel.DISMISS_GUARD_S", 0)
     printer = FakePrinter(80)
-    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=tmp_path / "kiosk")
+    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=tmp_path / "kiosk",
+                   online_poll_s=2)
     k.wait(lambda: k.vm.services.tile("kesehatan") is not None)
     k.wait(lambda: k.kiosk.outbox.reserve_states(k.kiosk.client.clock.now())
            .get("kesehatan") is not None)
@@ -50,7 +51,8 @@ def test_with_the_hub_killed_tickets_print_from_the_reserve_and_reach_it_later(
         hub_process, make_kiosk, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("kiosk.viewmodel.DISMISS_GUARD_S", 0)
     printer = FakePrinter(58)
-    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=tmp_path / "kiosk")
+    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=tmp_path / "kiosk",
+                   online_poll_s=2)
     k.wait(lambda: k.kiosk.outbox.reserve_states(k.kiosk.client.clock.now())
            .get("adminduk", None) is not None)
     touch(k, "adminduk")  # online: A001
@@ -106,7 +108,7 @@ def test_a_kiosk_restarted_with_no_hub_keeps_its_reserve_and_outbox(
     monkeypatch.setattr("kiosk.viewmodel.DISMISS_GUARD_S", 0)
     data = tmp_path / "kiosk"
     printer = FakePrinter(80)
-    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=data)
+    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=data, online_poll_s=2)
     k.wait(lambda: k.kiosk.outbox.reserve_states(k.kiosk.client.clock.now())
            .get("bansos") is not None)
     hub_process.kill()
@@ -114,7 +116,8 @@ def test_a_kiosk_restarted_with_no_hub_keeps_its_reserve_and_outbox(
     touch(k, "bansos")  # C001, offline
     k.kiosk.close()  # the kiosk's power cut (its outbox is on disk)
 
-    again = make_kiosk(kiosk_config(hub_process), printer, data_dir=data, wait_for=None)
+    again = make_kiosk(kiosk_config(hub_process), printer, data_dir=data, wait_for=None,
+                       online_poll_s=2)
     again.wait_screen("start", timeout=10)  # from what it kept: tiles, post name, clock
     assert again.vm.offline and again.vm.postName
     assert again.vm.clockTime != "—"
@@ -146,7 +149,8 @@ def test_the_outbox_is_written_before_the_printer_is_touched(hub_process, make_k
             super().print_ticket(ticket)
 
     printer = Watching(80)
-    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=tmp_path / "kiosk")
+    k = make_kiosk(kiosk_config(hub_process), printer, data_dir=tmp_path / "kiosk",
+                   online_poll_s=2)
     k.wait(lambda: k.kiosk.outbox.reserve_states(k.kiosk.client.clock.now())
            .get("literasi") is not None)
     hub_process.kill()

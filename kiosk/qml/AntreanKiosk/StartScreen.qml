@@ -228,6 +228,7 @@ Item {
             anchors.fill: parent
             anchors.margins: start.u
             text: start.vm.words.offlineBanner
+            textFormat: Text.PlainText
             color: Theme.ink
             font.pixelSize: 2.6 * start.u
             font.bold: true

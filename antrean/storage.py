@@ -8,7 +8,7 @@ device tokens and pairing codes while the hub runs (SQLite serialises the writer
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import functools
 import json
 import logging
@@ -227,6 +227,21 @@ def _migrate(engine: Engine, path: Path) -> None:
         command.upgrade(cfg, "head")
 
 
+def _place(tmp: Path, path: Path) -> None:
+    """Put the finished ``tmp`` at ``path``, never over a file another process put there
+    first: a hard link fails if ``path`` exists (rename would replace it). A file system
+    without hard links (FAT on a USB stick) gets a rename, after a last look."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return  # theirs stands
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        if not path.exists():
+            os.rename(tmp, path)
+
+
 def _create_database(path: Path) -> None:
     """Make a new database beside ``path`` and link it into place once whole, so a power
     cut during the first start never leaves a half-made (or 0-byte) ``antrean.db``."""
@@ -243,8 +258,7 @@ def _create_database(path: Path) -> None:
             engine.dispose()
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
-        with contextlib.suppress(FileExistsError):  # another process made it first: theirs
-            os.link(tmp, path)  # (link never replaces, unlike rename)
+        _place(tmp, path)
         dirfd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dirfd)

@@ -180,6 +180,21 @@ def test_a_first_start_makes_the_database_whole_or_not_at_all(tmp_path):
     assert mode == 0o666 & ~_umask()  # as SQLite itself would make it
 
 
+def test_a_file_system_without_hard_links_still_gets_a_whole_database(tmp_path, monkeypatch):
+    """FAT on a USB stick: link() is refused, the finished file is renamed into place."""
+    import errno
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted", str(src))
+
+    monkeypatch.setattr(os, "link", no_links)
+    st = Storage(tmp_path / "data")
+    create_device_token(st, "kiosk", "Kios 1", datetime.now(UTC))
+    st.close()
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [DB_FILENAME]
+    assert Storage(tmp_path / "data").list_devices()[0]["name"] == "Kios 1"
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

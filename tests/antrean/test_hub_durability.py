@@ -32,12 +32,16 @@ def test_kill9_during_burst_loses_no_acknowledged_ticket(hub_process):
     threads = [threading.Thread(target=kiosk, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
-    time.sleep(1.0)
+    # Kill once a burst is under way, counted rather than timed: a busy machine issues
+    # fewer tickets a second, and what matters is that the kill lands mid-burst.
+    deadline = time.monotonic() + 60
+    while len(acked) < 50 and time.monotonic() < deadline:
+        time.sleep(0.02)
     hub_process.kill()  # SIGKILL mid-burst
     stop.set()
     for t in threads:
         t.join()
-    assert len(acked) > 50
+    assert len(acked) >= 50
 
     hub_process.start()
     with httpx.Client() as c:

@@ -66,11 +66,13 @@ def test_a_database_behind_the_head_is_still_migrated(tmp_path):
         c.execute(text("UPDATE alembic_version SET version_num = '0002'"))
         c.execute(text("DROP TABLE counter_claims"))
         c.execute(text("ALTER TABLE devices DROP COLUMN last_seen_at"))
+        c.execute(text("DROP TABLE reserved_numbers"))  # 0004's, a later release's too
     st.close()
     st = Storage(tmp_path)
     try:
         with st.engine.connect() as c:
-            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            version = c.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            assert version == head_revision() == _alembic_heads()[0]
         assert st.counter_claims() == {}
     finally:
         st.close()

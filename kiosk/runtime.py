@@ -193,6 +193,17 @@ class Kiosk:
         if self._closed:
             return
         self._closed = True
+        # QML first, before the workers: closing the feedback flow frees objects its screens
+        # (keypad, rating, survey, complaint) bind to, and live bindings then read undefined.
+        # Everything is deleted now and on this (the GUI) thread: left to Python's cyclic GC, a
+        # QObject with timers may be freed from whichever thread collects, which Qt does not survive.
+        if self.window is not None:
+            self.window.close()
+        if self.engine is not None:
+            self.window = None
+            self.engine.deleteLater()
+            self.engine = None
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if self.buttons is not None:
             self.buttons.close()
         self.link.close()
@@ -202,15 +213,6 @@ class Kiosk:
             self.sender.close()
         if self.advertiser is not None:
             self.advertiser.close()
-        if self.window is not None:
-            self.window.close()
-        # QML first, then the view-model it binds to, both now and on this (the GUI) thread:
-        # left to Python's cyclic GC, a QObject with timers may be freed from whichever
-        # thread happens to collect, which Qt does not survive.
-        if self.engine is not None:
-            self.window = None
-            self.engine.deleteLater()
-            self.engine = None
         self.vm.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.client.close()

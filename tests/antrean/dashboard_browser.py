@@ -40,7 +40,7 @@ def chromium(url: str, *, size: tuple[int, int] = (1366, 900), screenshot: Path 
              budget_ms: int = 5000, timeout: float = 40.0) -> str:
     """Load ``url`` in headless Chromium; return the rendered DOM (and write a screenshot)."""
     assert CHROMIUM, "chromium is not installed"
-    with tempfile.TemporaryDirectory(prefix="antrean-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="antrean-chromium-", ignore_cleanup_errors=True) as profile:
         cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                "--no-first-run", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--hide-scrollbars", "--mute-audio",
@@ -68,7 +68,7 @@ class Browser:
         self._ids = itertools.count(1)
 
     def __enter__(self) -> Browser:
-        self._profile = tempfile.TemporaryDirectory(prefix="antrean-chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="antrean-chromium-", ignore_cleanup_errors=True)
         profile = Path(self._profile.name)
         self.proc = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -320,7 +320,7 @@ def test_the_report_page_equals_the_api_and_prints_on_a4(town, tmp_path):
     # printed as a city office prints it: Chromium to PDF, then looked at as pictures
     assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "apt-get install poppler-utils"
     pdf = tmp_path / "laporan.pdf"
-    with tempfile.TemporaryDirectory(prefix="antrean-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="antrean-chromium-", ignore_cleanup_errors=True) as profile:
         res = subprocess.run(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              f"--user-data-dir={profile}", "--virtual-time-budget=8000",

@@ -115,7 +115,10 @@ class DesktopDemo:
                         token=self.tokens[f"counter{n}"])
         kiosk = ["kiosk", "--hub", self.url, "--config", str(self._kiosk_config()),
                  "--printer", f"fake:{self.out / 'tickets'}", "--size", "1024x600",
-                 "--name", "Kios Demo"]
+                 "--name", "Kios Demo",
+                 # its own outbox and reserves: the appliance's /var/lib/antrean would carry
+                 # another run's reserved numbers into this post, whose hub never granted them
+                 "--data", str(self.data / "kiosk")]
         if self.buttons:
             kiosk += ["--buttons", self.buttons]
         self._spawn("kiosk", *kiosk, token=self.tokens["kiosk"])

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from .auth import Device
+from .guard import GuardedRoute
 from .hub import Hub
 from .hub_reserves import top_up
 
@@ -15,7 +16,7 @@ __all__ = ["build_reserves_router"]
 
 
 def build_reserves_router(require: Any) -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(route_class=GuardedRoute)  # the token before the body (guard.py)
 
     @r.post("/reserves")
     async def reserves(request: Request,

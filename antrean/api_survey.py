@@ -20,6 +20,7 @@ from . import skm
 from .auth import Device
 from .guard import GuardedRoute
 from .hub import Hub
+from .openapi_doc import CREATED_OR_REPEATED
 from .survey import submit_survey
 
 __all__ = ["build_survey_router", "SurveyBody", "questions_json"]
@@ -87,7 +88,7 @@ def build_survey_router(require: Any) -> APIRouter:
     async def survey_questions() -> dict[str, Any]:
         return questions_json()
 
-    @r.post("/survey", status_code=201)
+    @r.post("/survey", status_code=201, responses=CREATED_OR_REPEATED)
     async def survey(body: SurveyBody, request: Request,
                      dev: Annotated[Device, Depends(require("kiosk", "lead", "survey"))],
                      ) -> JSONResponse:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 __all__ = ["CounterNo", "DayQuery", "DeviceIdPath", "ServiceIdPath", "PARAM_HINTS", "iso_day",
            "parse_seq", "MAX_SEQ_DIGITS"]
@@ -45,11 +45,17 @@ def parse_seq(raw: str) -> int | None:
     return int(raw) if _DIGITS.fullmatch(raw) and len(raw) <= MAX_SEQ_DIGITS else None
 
 
+# WithJsonSchema: what the OpenAPI says of them (the validators above are code it cannot
+# see); the fuzz run in CI generates from it (tests/antrean/test_fuzz_api.py).
 DayQuery = Annotated[str | None, AfterValidator(lambda v: None if v is None else iso_day(v)),
+                     WithJsonSchema({"type": "string", "format": "date",
+                                     "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
                      Query(alias="date", description="post-local day, YYYY-MM-DD (default today)")]
 CounterNo = Annotated[int, BeforeValidator(_ascii_int),
+                      WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 99}),
                       Path(ge=1, le=99, description="counter (loket) number")]
 DeviceIdPath = Annotated[int, BeforeValidator(_ascii_int),
+                         WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 2**31}),
                          Path(ge=1, le=2**31, description="a device id (GET /devices)")]
 ServiceIdPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$",
                                     description="a service id of the post's config")]

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
@@ -32,6 +32,13 @@ from .api_survey import build_survey_router
 from .auth import PAIRABLE_ROLES, Device, PairingError, create_pairing_code
 from .guard import MAX_BODY_BYTES, GuardedRoute, RequestGuard
 from .hub import Hub, HubUnavailable
+from .openapi_doc import (
+    CREATED_OR_REPEATED,
+    ERROR_RESPONSES,
+    LOG_FORMATS,
+    NO_CONTENT,
+    allowed_methods,
+)
 from .params import PARAM_HINTS, CounterNo, DayQuery, ServiceIdPath, parse_seq
 from .queue import QueueError
 from .visibility import event_for, queue_for
@@ -81,7 +88,7 @@ class PairCodeBody(_Body):
 
 class DeviceStatusBody(_Body):
     component: Annotated[str, Field(min_length=1, max_length=32)]  # "printer", "buttons", …
-    ok: bool
+    ok: StrictBool  # not 0/1 or "yes": a device says true or false
     status: Annotated[str, Field(min_length=1, max_length=32)]  # "ok", "paper_out", "offline", …
     message: Annotated[str, Field(max_length=200)] = ""
 
@@ -188,7 +195,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
         """Waiting per service, each counter's state (device names for leads only)."""
         return queue_for(_role(request), _hub(request).queue_json())
 
-    @r.post("/tickets", status_code=201)
+    @r.post("/tickets", status_code=201, responses=CREATED_OR_REPEATED)
     async def issue(body: IssueBody, request: Request,
               dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> JSONResponse:
         ticket, created = _hub(request).issue(body.service, body.priority, str(body.request_id),
@@ -213,7 +220,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
         return _hub(request).cancel(str(ticket_id), dev.name,
                                     dev.id if dev.role == "kiosk" else None)
 
-    @r.post("/counters/{n}/next", response_model=None)
+    @r.post("/counters/{n}/next", response_model=None, responses=NO_CONTENT)
     async def call_next(n: CounterNo, request: Request,
                   dev: Annotated[Device, Depends(holds_counter())],
                   body: NextBody | None = None) -> Response | dict[str, Any]:
@@ -270,7 +277,7 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
         code = create_pairing_code(hub.storage, hub.now(), roles)
         return {"code": code, "roles": list(roles), "expires_in_s": 120}
 
-    @r.get("/log", response_model=None)
+    @r.get("/log", response_model=None, responses=LOG_FORMATS)
     async def day_log(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
                 date_: DayQuery = None,
                 format: Literal["csv", "xlsx", "json"] = "json",
@@ -410,10 +417,17 @@ def install_error_handlers(app: FastAPI,
                  413: ("body_too_large",
                        f"Isi permintaan terlalu besar (paling banyak {MAX_BODY_BYTES // 1024} KB).",
                        f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KB).")}
+        if exc.status_code == 400:  # FastAPI: a body that is not even UTF-8 text
+            return _error(422, "invalid_request", "Isi permintaan bukan JSON yang sah.",
+                          "The request body is not valid JSON.")
         code, msg, msg_en = codes.get(exc.status_code, ("http_error", str(exc.detail),
                                                         str(exc.detail)))
         response = _error(exc.status_code, code, msg, msg_en)
-        response.headers.update(exc.headers or {})  # a 405's Allow
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only its first route's
+            allowed = allowed_methods(app.openapi(), _r.url.path)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.exception_handler(Exception)
@@ -439,12 +453,18 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.tls = False  # the runner says when it serves HTTPS
     # Every API route first closes the post's day if it has ended (see roll_day).
     rolled = [Depends(roll_day)]
-    app.include_router(build_router(), prefix="/api/v1", dependencies=rolled)
-    app.include_router(build_pair_router(), prefix="/api/v1", dependencies=rolled)
-    app.include_router(build_lead_router(require), prefix="/api/v1", dependencies=rolled)
-    app.include_router(build_survey_router(require), prefix="/api/v1", dependencies=rolled)
-    app.include_router(build_devices_router(require), prefix="/api/v1", dependencies=rolled)
-    app.include_router(build_reserves_router(require), prefix="/api/v1", dependencies=rolled)
+    app.include_router(build_router(), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
+    app.include_router(build_pair_router(), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
+    app.include_router(build_lead_router(require), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
+    app.include_router(build_survey_router(require), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
+    app.include_router(build_devices_router(require), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
+    app.include_router(build_reserves_router(require), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
     try:
         from .dashboard import router as dashboard_router
     except ImportError:  # pragma: no cover - the dashboard ships with the package

@@ -30,7 +30,7 @@ from .auth import Principal, TokenCache
 from .config import CityConfig
 from .dashboard import router as dashboard_router
 from .db import CityDbError
-from .figures import day_stats, load_posts, refresh_stale, trend
+from .figures import day_stats, load_posts, refresh_stale, trend_json
 from .ingest import Gap, acked_seq, ingest
 from .posts import log_rows, post_config, posts_overview
 from .report import ReportCache
@@ -170,10 +170,11 @@ def _read_router(public: bool) -> APIRouter:
 
     @r.get("/trend", dependencies=guard)
     def trend_(request: Request, frm: Annotated[date | None, Query(alias="from")] = None,
-               to: date | None = None, post: PostId | None = None) -> dict[str, Any]:
+               to: date | None = None, post: PostId | None = None) -> Response:
         a, b = _range(request, frm, to)
-        out = _db(request, trend, request.app.state.config, a, b, post)
-        return _public(out) if public else out  # type: ignore[no-any-return]
+        body = _db(request, lambda c: trend_json(c, request.app.state.config, a, b, post,
+                                                 public=public))
+        return Response(body, media_type="application/json")
 
     @r.get("/report", dependencies=guard, response_model=None)
     def report(request: Request, frm: Annotated[date | None, Query(alias="from")] = None,

@@ -4,6 +4,7 @@ a real PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def test_a_batch_after_a_gap_is_refused_with_where_to_resume(city, city_db, two_
 
 
 @pytest.mark.parametrize("spoil", ["seq_backwards", "bad_ticket_id", "no_issue_facts",
-                                   "naive_time", "unknown_field"])
+                                   "naive_time", "unknown_field", "rating_99", "month_13"])
 def test_a_bad_batch_is_refused_whole(city, city_db, two_posts, spoil):
     hub = two_posts[0]
     token = city.token(post=hub.config.post.id)
@@ -151,6 +152,11 @@ def test_a_bad_batch_is_refused_whole(city, city_db, two_posts, spoil):
         events[0] = {**events[0], "ticket": {"id": events[0]["ticket"]["id"]}}
     elif spoil == "naive_time":
         events[3]["at"] = "2026-11-23T08:00:00"
+    elif spoil == "month_13":
+        events[3]["at"] = "2026-13-23T08:00:00+07:00"
+    elif spoil == "rating_99":
+        i = next(i for i, e in enumerate(events) if e["ticket"])
+        events[i] = {**events[i], "type": "ticket.rated", "data": {"rating": 99}}
     else:
         body["extra"] = 1
     r = httpx.post(f"{city.api}/events", headers=_h(token), json={**body, "events": events})
@@ -237,3 +243,28 @@ def test_the_trend_has_a_day_per_day_with_data(city, tmp_path):
     long = httpx.get(f"{city.api}/trend", headers=_h(officer),
                      params={"from": "2024-01-01", "to": "2026-11-20"})
     assert long.status_code == 422
+
+
+def test_odd_characters_a_post_logged_are_stored_not_refused(city, city_db, two_posts):
+    """Tabs, newlines, backslashes and NUL in free text (a kiosk's name, a complaint) go
+    into the log and the ticket rows; NUL, which PostgreSQL text cannot hold, is dropped."""
+    hub = two_posts[0]
+    events = [dict(e) for e in wire_events(hub)[:30]]
+    odd = "Kios\t1\\2\n\u0000é"
+    i = next(i for i, e in enumerate(events) if e["type"] == "ticket.issued")
+    events[i]["data"] = {"kiosk": odd}
+    events.append({"seq": events[-1]["seq"] + 1, "type": "complaint.filed",
+                   "at": events[-1]["at"], "ticket": None, "counter": None,
+                   "data": {"category": "lainnya", "text": odd}})
+    r = httpx.post(f"{city.api}/events", headers=_h(city.token(post=hub.config.post.id)),
+                   json={"post": hub.config.post.id, "instance": hub.storage.instance(),
+                         "events": events})
+    assert r.status_code == 200, r.text
+    with psycopg.connect(city_db) as conn:
+        kiosk = conn.execute("SELECT kiosk FROM tickets WHERE id = %s",
+                             (events[i]["ticket"]["id"],)).fetchone()[0]
+        text = conn.execute("SELECT data::text FROM events WHERE type = 'complaint.filed' "
+                            "ORDER BY seq DESC LIMIT 1"
+                            ).fetchone()[0]
+    assert kiosk == "Kios\t1\\2\né"
+    assert json.loads(text)["text"] == odd

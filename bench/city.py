@@ -1,0 +1,195 @@
+"""A city year through the real city: ingest rate, read latencies, database size, RSS.
+
+    .venv/bin/python bench/city.py [--posts 50] [--days 300] [--tickets 600] [--senders 2]
+
+The default is issue 12's synthetic city year: 50 posts x 300 days x 600 tickets = 9 M
+tickets, ~35 M events. Posts' logs (bench/citygen.py) go to a real ``antrean city``
+process over HTTP (``POST /city/v1/events``, one post-day per request, as a hub catching
+up would send), on a throwaway PostgreSQL with its default durability (fsync on). Then
+``/stats`` (one day, all posts; one post), ``/trend`` (the year; one post's year) and
+``/posts`` are timed, each request from a cold client.
+
+Floors (issue 12, this 2-core machine): ingest >= 50,000 events/s; each read p99 <= 300 ms
+at 10 M tickets; city RSS <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+from _common import ROOT, rss_mb, summary
+
+sys.path.append(str(ROOT / "tests" / "city"))
+from citygen import post_day_body, post_id  # noqa: E402
+from cityproc import CityProcess  # noqa: E402
+
+from city.pgcluster import PgCluster  # noqa: E402
+
+FIRST_DAY = date(2026, 1, 5)
+#: A durable cluster sized for a year of posts (the defaults are for a laptop).
+PG_SETTINGS = {"shared_buffers": "512MB", "max_wal_size": "8GB", "checkpoint_timeout": "15min",
+               "wal_level": "minimal", "max_wal_senders": "0", "work_mem": "16MB"}
+
+
+def _sender(k: int, n: int, args: argparse.Namespace, api: str, tokens: dict[int, str],
+            done: mp.Value, gate: mp.Barrier) -> None:  # type: ignore[type-arg]
+    """Posts p with p % n == k, day by day: make the day's bodies (untimed), wait for the
+    others, post them (timed by the main process), wait again. One request per post-day."""
+    rng = random.Random(k)
+    seqs = {p: 0 for p in range(args.posts) if p % n == k}
+    try:
+        with httpx.Client(timeout=300) as c:
+            for d in range(args.days):
+                day = FIRST_DAY + timedelta(days=d)
+                bodies = []
+                for p in seqs:
+                    body, last = post_day_body(p, day, args.tickets, seqs[p], rng)
+                    bodies.append((p, body, last))
+                gate.wait()
+                for p, body, last in bodies:
+                    r = c.post(f"{api}/events", content=body,
+                               headers={"Authorization": f"Bearer {tokens[p]}",
+                                        "Content-Type": "application/json"})
+                    if r.status_code != 200 or r.json()["acked_seq"] != last:
+                        raise SystemExit(f"post {p} day {day}: {r.status_code} {r.text[:300]}")
+                    with done.get_lock():
+                        done.value += last - seqs[p]
+                    seqs[p] = last
+                gate.wait()
+    except BaseException:
+        gate.abort()
+        raise
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and its waited-for children."""
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in f[11:15]) / 100
+
+
+def _pg_cpu_s(pg: PgCluster) -> float:
+    pid = int((pg.data / "postmaster.pid").read_text().split()[0])
+    total = _cpu_s(pid)
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if Path(f"/proc/{proc.name}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                    total += _cpu_s(int(proc.name)) - 0  # live backends (own time)
+            except (OSError, IndexError):
+                pass
+    return total
+
+
+def timed(client: httpx.Client, url: str, n: int, **params: str) -> list[float]:
+    out = []
+    for _ in range(n):
+        s = time.perf_counter()
+        r = client.get(url, params=params)
+        out.append((time.perf_counter() - s) * 1000)
+        assert r.status_code == 200, r.text[:300]
+    return out
+
+
+def city_toml(path: Path, posts: int) -> Path:
+    rng = random.Random(3)
+    lines = ['[city]\nname = "Kota Bench"\ncost_per_post_day = 1500000\n']
+    for p in range(posts):
+        lines.append(f'[[posts]]\nid = "{post_id(p)}"\nkelurahan = "Kel {p}"\nkecamatan = '
+                     f'"Kec {p % 7}"\nlat = {0.9 + rng.random() / 5:.5f}\n'
+                     f'lon = {104.0 + rng.random() / 5:.5f}\n')
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posts", type=int, default=50)
+    ap.add_argument("--days", type=int, default=300)
+    ap.add_argument("--tickets", type=int, default=600, help="tickets per post-day")
+    ap.add_argument("--senders", type=int, default=2, help="processes posting at once")
+    ap.add_argument("--reads", type=int, default=100, help="requests per read measured")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        pg = PgCluster(settings=PG_SETTINGS).start()
+        city = CityProcess(pg.url, tmp, config=city_toml(tmp / "city.toml", args.posts))
+        try:
+            tokens = {p: city.token(post=post_id(p)) for p in range(args.posts)}
+            officer = city.token(officer="bench")
+            city.start()
+            assert city.proc is not None
+            print(f"city year: {args.posts} posts x {args.days} days x {args.tickets} tickets "
+                  f"= {args.posts * args.days * args.tickets:,} tickets; {args.senders} senders")
+            done = mp.Value("q", 0)
+            gate = mp.Barrier(args.senders + 1)
+            procs = [mp.Process(target=_sender, args=(k, args.senders, args, city.api, tokens,
+                                                      done, gate))
+                     for k in range(args.senders)]
+            for p in procs:
+                p.start()
+            cpu0, pg0, wall, t_all = _cpu_s(city.proc.pid), _pg_cpu_s(pg), 0.0, time.monotonic()
+            try:
+                for d in range(args.days):
+                    gate.wait()  # the day's bodies are made: the clock runs while they post
+                    t0 = time.perf_counter()
+                    gate.wait()
+                    wall += time.perf_counter() - t0
+                    if d % 10 == 9:
+                        print(f"  … day {d + 1}: {done.value:,} events, {done.value / wall:,.0f}/s "
+                              f"while posting, city RSS {rss_mb(city.proc.pid):.0f} MB, "
+                              f"{time.monotonic() - t_all:.0f} s in all", flush=True)
+            except mp.BrokenBarrierError:
+                raise SystemExit("a sender failed") from None
+            for p in procs:
+                p.join()
+            n = done.value
+            cpu, pgcpu = _cpu_s(city.proc.pid) - cpu0, _pg_cpu_s(pg) - pg0
+            print(f"ingest: {n:,} events in {wall:.0f} s of posting -> {n / wall:,.0f} events/s "
+                  f"(city process {cpu / n * 1e6:.1f} us CPU/event, PostgreSQL "
+                  f"{pgcpu / n * 1e6:.1f} us/event)")
+            s = time.perf_counter()
+            with psycopg.connect(pg.url) as conn:
+                while conn.execute("SELECT count(*) FROM summaries WHERE computed_version < "
+                                   "version").fetchone()[0]:  # type: ignore[index]
+                    conn.commit()
+                    time.sleep(0.5)
+                tickets = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]  # type: ignore[index]
+            print(f"day summaries fresh {time.perf_counter() - s:.1f} s after the load; "
+                  f"{tickets:,} tickets stored")
+            last_day = FIRST_DAY + timedelta(days=args.days - 1)
+            rng = random.Random(9)
+            days = [(FIRST_DAY + timedelta(days=rng.randrange(args.days))).isoformat()
+                    for _ in range(args.reads)]
+            with httpx.Client(headers={"Authorization": f"Bearer {officer}"}, timeout=60) as c:
+                api = city.api
+                lat = []
+                for day in days:
+                    lat += timed(c, f"{api}/stats", 1, date=day)
+                print(f"/stats (a day, all posts) : {summary(lat)}")
+                print(f"/stats (a day, one post)  : "
+                      f"{summary(timed(c, f'{api}/stats', args.reads, date=days[0], post=post_id(1)))}")
+                year = {"from": FIRST_DAY.isoformat(), "to": last_day.isoformat()}
+                print(f"/trend (the year, city)   : {summary(timed(c, f'{api}/trend', args.reads, **year))}")
+                print(f"/trend (the year, a post) : "
+                      f"{summary(timed(c, f'{api}/trend', args.reads, **year, post=post_id(2)))}")
+                print(f"/posts                    : {summary(timed(c, f'{api}/posts', args.reads))}")
+            status = Path(f"/proc/{city.proc.pid}/status").read_text()
+            hwm = next(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM"))
+            print(f"city RSS {rss_mb(city.proc.pid):.0f} MB (peak {hwm / 1024:.0f} MB); "
+                  f"database {pg.size_bytes() / 2**30:.2f} GiB")
+        finally:
+            city.stop()
+            pg.drop()
+
+
+if __name__ == "__main__":
+    main()

@@ -25,10 +25,13 @@ from antrean.stats import Tally, day_figures
 from .config import CityConfig
 
 __all__ = ["ServiceInfo", "PostInfo", "load_posts", "day_stats", "trend_json", "figures_for",
-           "refresh_stale", "CITY"]
+           "refresh_stale", "CITY", "LIVE_STALE_S"]
 
 #: The summaries scope of the whole city (a post's scope is its id).
 CITY = ""
+#: How old today's cached figures may be while posts keep sending (the server's refresher
+#: renews them every few seconds); a past day's figures are always exact.
+LIVE_STALE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -176,24 +179,26 @@ def _city_figures(cfg: CityConfig, posts: dict[str, PostInfo], day_tallies: dict
 
 
 def day_stats(conn: psycopg.Connection[Any], cfg: CityConfig, day: date,
-              post: str | None = None) -> dict[str, Any]:
-    """``GET /city/v1/stats``: each post's figures for the day and the city's totals."""
+              post: str | None = None, *, max_age_s: float = 0.0) -> dict[str, Any]:
+    """``GET /city/v1/stats``: each post's figures for the day and the city's totals (with
+    ``post``: that post alone, and ``city`` is its figures). Read from the day summaries,
+    recomputed first where an ingest made them stale (``max_age_s``: unless computed that
+    recently — for today, while posts keep sending)."""
+    refresh_stale(conn, cfg, limit=10_000, scope=post, days=[day], max_age_s=max_age_s)
+    q = "SELECT scope, summary FROM summaries WHERE day = %s AND summary IS NOT NULL"
+    rows = conn.execute(q + (" AND scope = %s" if post else ""),
+                        (day, post) if post else (day,)).fetchall()
+    by_scope = dict(rows)
     posts = load_posts(conn, cfg)
-    tl = tallies(conn, [day], post)
-    ct = counts(conn, [day], post)
-    per_post: dict[str, dict[str, Tally]] = {pid: bs for (pid, _d), bs in tl.items()}
-    per_counts = {pid: c for (pid, _d), c in ct.items()}
     entries = []
-    for pid in sorted(set(per_post) | set(per_counts), key=lambda p: (_name(posts, p), p)):
+    for pid in sorted((s for s in by_scope if s != CITY), key=lambda p: (_name(posts, p), p)):
         info = posts.get(pid)
-        by_service = per_post.get(pid, {})
-        active = [pid] if sum(t.issued for t in by_service.values()) else []
-        f = figures_for(by_service, _services([info] if info else [], by_service),
-                        per_counts.get(pid), _cost(cfg, active))
+        f = {k: v for k, v in by_scope[pid].items()
+             if k not in ("posts_reporting", "posts_active")}
         entries.append({"post": pid, "name": _name(posts, pid),
                         "place": info.place if info else None, **f})
-    return {"date": day.isoformat(), "posts": entries,
-            "city": _city_figures(cfg, posts, per_post, per_counts)}
+    city = by_scope.get(post if post else CITY) or _city_figures(cfg, posts, {}, {})
+    return {"date": day.isoformat(), "posts": entries, "city": city}
 
 
 def _name(posts: dict[str, PostInfo], pid: str) -> str:
@@ -216,10 +221,15 @@ def _compute(conn: psycopg.Connection[Any], cfg: CityConfig, posts: dict[str, Po
 
 
 def refresh_stale(conn: psycopg.Connection[Any], cfg: CityConfig, *, limit: int = 100,
-                  scope: str | None = None, days: Sequence[date] | None = None) -> int:
-    """Recompute stale summaries (all, or of one scope and days); returns how many."""
+                  scope: str | None = None, days: Sequence[date] | None = None,
+                  max_age_s: float = 0.0) -> int:
+    """Recompute stale summaries (all, or of one scope and days); returns how many. With
+    ``max_age_s``, a stale summary computed less than that long ago is left as it is."""
     q = "SELECT scope, day, version FROM summaries WHERE computed_version < version"
     args: list[Any] = []
+    if max_age_s > 0:
+        q += " AND (summary IS NULL OR computed_at < now() - make_interval(secs => %s))"
+        args.append(max_age_s)
     if scope is not None:
         q += " AND scope = %s"
         args.append(scope)
@@ -237,7 +247,7 @@ def refresh_stale(conn: psycopg.Connection[Any], cfg: CityConfig, *, limit: int 
         computed = _compute(conn, cfg, posts, sc, [d for d, _v in items])
         with conn.cursor() as cur:
             cur.executemany(
-                "UPDATE summaries SET summary = %s, computed_version = %s "
+                "UPDATE summaries SET summary = %s, computed_version = %s, computed_at = now() "
                 "WHERE scope = %s AND day = %s AND computed_version < %s",
                 [(json.dumps(computed[d]), v, sc, d, v) for d, v in items])
     conn.commit()
@@ -250,22 +260,26 @@ _PUBLIC_SUMMARY = ("(summary || jsonb_build_object('complaints', jsonb_build_obj
 
 
 def trend_json(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to: date,
-               post: str | None = None, *, public: bool = False) -> bytes:
+               post: str | None = None, *, public: bool = False,
+               today: date | None = None) -> bytes:
     """``GET /city/v1/trend`` as JSON text: ``{"from", "to", "post", "days": [{"date", …
     the day's figures}]}``, oldest first. The cached summaries' JSON is passed through as
     PostgreSQL renders it (a year is 300 of them: decoding and encoding them again here
     would cost more than the rest of the request)."""
     scope = CITY if post is None else post
-    # One pass: every day stale when asked is recomputed (a day an ingest touches meanwhile
-    # is a second fresher in the next answer).
-    refresh_stale(conn, cfg, limit=(to - frm).days + 1, scope=scope, days=_days(frm, to))
+    # One pass: every past day stale when asked is recomputed (a day an ingest touches
+    # meanwhile is a second fresher in the next answer); today may be LIVE_STALE_S old.
+    days = _days(frm, to)
+    refresh_stale(conn, cfg, limit=len(days), scope=scope, days=[d for d in days if d != today])
+    if today in days:
+        refresh_stale(conn, cfg, limit=1, scope=scope, days=[today], max_age_s=LIVE_STALE_S)
     col = _PUBLIC_SUMMARY if public else "summary::text"
     rows = conn.execute(f"SELECT day, {col} FROM summaries WHERE scope = %s AND day >= %s "
                         "AND day <= %s AND summary IS NOT NULL ORDER BY day",
                         (scope, frm, to)).fetchall()
     head = json.dumps({"from": frm.isoformat(), "to": to.isoformat(), "post": post})[:-1]
-    days = ",".join(f'{{"date":"{d.isoformat()}",{text[1:]}' for d, text in rows)
-    return f'{head},"days":[{days}]}}'.encode()
+    listed = ",".join(f'{{"date":"{d.isoformat()}",{text[1:]}' for d, text in rows)
+    return f'{head},"days":[{listed}]}}'.encode()
 
 
 def _days(frm: date, to: date) -> list[date]:

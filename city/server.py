@@ -30,7 +30,7 @@ from .auth import Principal, TokenCache
 from .config import CityConfig
 from .dashboard import router as dashboard_router
 from .db import CityDbError
-from .figures import day_stats, load_posts, refresh_stale, trend_json
+from .figures import LIVE_STALE_S, day_stats, load_posts, refresh_stale, trend_json
 from .ingest import Gap, acked_seq, ingest
 from .posts import log_rows, post_config, posts_overview
 from .report import ReportCache
@@ -165,7 +165,9 @@ def _read_router(public: bool) -> APIRouter:
     def stats(request: Request, date_: Annotated[date | None, Query(alias="date")] = None,
               post: PostId | None = None) -> dict[str, Any]:
         day = date_ or _today(request)
-        out = _db(request, day_stats, request.app.state.config, day, post)
+        live = LIVE_STALE_S if day == _today(request) else 0.0  # past days: always exact
+        out = _db(request, lambda c: day_stats(c, request.app.state.config, day, post,
+                                               max_age_s=live))
         return _public(out) if public else out  # type: ignore[no-any-return]
 
     @r.get("/trend", dependencies=guard)
@@ -173,7 +175,7 @@ def _read_router(public: bool) -> APIRouter:
                to: date | None = None, post: PostId | None = None) -> Response:
         a, b = _range(request, frm, to)
         body = _db(request, lambda c: trend_json(c, request.app.state.config, a, b, post,
-                                                 public=public))
+                                                 public=public, today=_today(request)))
         return Response(body, media_type="application/json")
 
     @r.get("/report", dependencies=guard, response_model=None)

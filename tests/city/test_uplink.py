@@ -127,13 +127,20 @@ def test_two_posts_uplink_at_once_every_event_once(city, city_db, tmp_path, hubs
         assert st["state"] == "ok" and st["backlog"] == 0 and st["last_error"] is None
         assert st["acked_seq"] == st["last_seq"] == len(hub_log(h))
     officer = {"Authorization": f"Bearer {city.token(officer='x')}"}
-    city_stats = httpx.get(f"{city.api}/stats", headers=officer).json()
-    by_post = {p["post"]: p for p in city_stats["posts"]}
-    for h, pid in zip(hubs, ("pos-sukajadi", "pos-tiban"), strict=True):
-        own = httpx.get(f"{h.url}/api/v1/stats", headers=h.headers("lead")).json()
+    own = {pid: httpx.get(f"{h.url}/api/v1/stats", headers=h.headers("lead")).json()
+           for h, pid in zip(hubs, ("pos-sukajadi", "pos-tiban"), strict=True)}
+
+    def city_today() -> dict[str, Any] | None:
+        """Today's figures at the city may be a few seconds old (LIVE_STALE_S): wait."""
+        got = {p["post"]: p for p in httpx.get(f"{city.api}/stats", headers=officer).json()["posts"]}
+        return got if all(got.get(pid, {}).get("issued") == own[pid]["issued"]
+                          and got[pid]["served"] == own[pid]["served"] for pid in own) else None
+
+    by_post = wait_for("today's figures at the city", city_today, timeout=30)
+    for pid, mine in own.items():
         for key in ("issued", "served", "no_show", "open", "wait", "wait_priority",
                     "wait_regular", "services", "satisfaction"):
-            assert by_post[pid][key] == own[key], key
+            assert by_post[pid][key] == mine[key], key
 
 
 def test_the_city_killed_mid_batch_loses_nothing_and_stores_nothing_twice(

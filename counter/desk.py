@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from antrean.devicetoken import TokenSource, out_of_service_detail
+from antrean.palette import priority_colour
 from antrean.posttime import PostClock
 
 from .alerts import Alert, alert_from_event
@@ -247,7 +248,10 @@ class Desk:
     def _keys_help(self) -> str:
         from .keys import KEY_LABELS
 
-        parts = [f"{KEY_LABELS[a]} {self.action_label(a)}" for a in ACTIONS]
+        # Each key with its action kept together (no-break spaces): a narrow screen wraps the
+        # legend between keys, never cuts it.
+        parts = [f"{KEY_LABELS[a]} {self.action_label(a)}".replace(" ", "\u00a0")
+                 for a in ACTIONS]
         return text(self.lang, "keys_title") + ":  " + "   ·   ".join(parts)
 
     def _next_hint(self) -> str:
@@ -261,7 +265,8 @@ class Desk:
         t = self.ticket
         if t is None:
             return {"present": False, "number": "", "service": "",
-                    "priority": "", "waited": "", "calledAgo": "", "recalls": "",
+                    "priority": "", "priorityColor": "", "waited": "", "calledAgo": "",
+                    "recalls": "",
                     "empty": text(self.lang, "paused_banner" if self.counter_state == "paused"
                                   else "none_called")}
         issued, called = _parse(t.get("issued_at")), _parse(t.get("called_at"))
@@ -271,6 +276,7 @@ class Desk:
         return {
             "present": True, "number": t["number"], "service": self.service_name(t.get("service")),
             "priority": self.priority_label(t.get("priority")),
+            "priorityColor": priority_colour(t.get("priority")),  # as on the kiosk and the hall
             "waited": text(self.lang, "waited", d=duration(waited, self.lang)),
             "calledAgo": text(self.lang, "called_ago", d=duration(ago, self.lang)),
             "recalls": text(self.lang, "recalls", n=recalls) if recalls else "", "empty": "",

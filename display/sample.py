@@ -35,7 +35,8 @@ def _call(seq: int, number: str, counter: int, at: datetime, recall: bool) -> di
     service = {"A": "adminduk", "B": "kesehatan", "C": "bansos", "D": "literasi",
                "E": "pengaduan"}[number[0]]
     ticket = {"id": f"sample-{number}", "number": number, "service": service,
-              "priority": None, "state": "called", "counter": counter}
+              "priority": "elderly" if number == "A012" else None,  # a Lansia being called
+              "state": "called", "counter": counter}
     return {"seq": seq, "type": "ticket.recalled" if recall else "ticket.called",
             "at": at.isoformat(), "ticket": ticket, "counter": counter, "data": {}}
 

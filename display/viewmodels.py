@@ -26,7 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from antrean.config import PRIORITY_CATEGORIES
 from antrean.devicetoken import TokenSource, out_of_service_detail
+from antrean.palette import priority_colour
 
 from .state import BoardState, Call
 from .texts import clock_text, date_text, labels, zone_name
@@ -128,6 +130,7 @@ class Board(QObject):
     tickerChanged = Signal()
     connectionChanged = Signal()
     authChanged = Signal()
+    namesChanged = Signal()
     surgeChanged = Signal()
     flash = Signal()
 
@@ -140,6 +143,7 @@ class Board(QObject):
         self._now = now or (lambda: datetime.now().astimezone())
         self._labels = labels(state.lang)
         self._calls, self._waiting = CallListModel(self), WaitingListModel(self)
+        self._names: dict[str, list[str]] = {"names": [], "words": []}
         self._clock = self._date = self._zone = self._ticker = self._surge = ""
         self._connected, self._ever_connected, self._fresh = False, False, False
         self._serial = 0
@@ -190,6 +194,16 @@ class Board(QObject):
             self._auth = verdict
             self.authChanged.emit()
             self.connectionChanged.emit()  # the status line gives way to the screen
+
+    def _priority_label(self) -> str:
+        """The current call's priority category ("Lansia"), "" for none."""
+        c = self._current()
+        cat = PRIORITY_CATEGORIES.get(c.priority or "") if c is not None else None
+        if c is None or not c.priority:
+            return ""
+        if cat is None:
+            return str(c.priority)
+        return cat.name_en if self.state.lang == "en" else cat.name
 
     def _refused(self) -> bool:
         return self._auth is not None and not self._auth.get("ok", False)
@@ -243,7 +257,13 @@ class Board(QObject):
         self._calls.set_rows([{"number": c.number, "counter": c.counter,
                                "service": label(c.service), "recall": c.recall}
                               for c in self.state.recent])
-        self._waiting.set_rows(self.state.waiting_rows())
+        rows = self.state.waiting_rows()
+        self._waiting.set_rows(rows)
+        names = {"names": [r["name"] for r in rows],
+                 "words": sorted({w for r in rows for w in str(r["name"]).split()})}
+        if names != self._names:
+            self._names = names
+            self.namesChanged.emit()
         self._refresh_ticker()
         self._refresh_surge()
 
@@ -279,6 +299,10 @@ class Board(QObject):
                        notify=callChanged)
     serviceName = Property(str, lambda self: self.state.service_label(c.service)
                            if (c := self._current()) else "", notify=callChanged)
+    priorityLabel = Property(str, lambda self: self._priority_label(), notify=callChanged)
+    priorityColor = Property(str, lambda self: priority_colour(c.priority)
+                             if (c := self._current()) else "", notify=callChanged)
+    waitingNames = Property("QVariantMap", lambda self: self._names, notify=namesChanged)
     isRecall = Property(bool, lambda self: bool((c := self._current()) and c.recall),
                         notify=callChanged)
     callSerial = Property(int, lambda self: self._serial, notify=callChanged)

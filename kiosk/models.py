@@ -67,31 +67,30 @@ Row = QModelIndex | QPersistentModelIndex
 class ServiceListModel(QAbstractListModel):
     """The tiles; updated in place so a tile being pressed is not destroyed under the finger.
 
-    ``textSizes`` gives QML the longest name word, name and description (in characters), so
-    every tile can use one font size: tiles whose names shrink each to its own fit look
-    ragged and make short names shout.
+    ``texts`` gives QML every tile's name words, names and descriptions, which it measures
+    with its own font to find the widest, so every tile can use one font size: tiles whose
+    names shrink each to its own fit look ragged and make short names shout.
     """
 
-    textSizesChanged = Signal()
+    textsChanged = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._tiles: list[Tile] = []
-        self._sizes = {"nameWord": 1, "name": 1, "description": 1}
+        self._texts: dict[str, list[str]] = {"nameWords": [], "names": [], "descriptions": []}
 
-    @Property("QVariantMap", notify=textSizesChanged)
-    def textSizes(self) -> dict[str, int]:  # noqa: N802 - QML property name
-        return self._sizes
+    @Property("QVariantMap", notify=textsChanged)
+    def texts(self) -> dict[str, list[str]]:
+        return self._texts
 
     def _measure(self) -> None:
         names = [str(t["name"]) for t in self._tiles]
-        sizes = {"nameWord": max((len(w) for n in names for w in n.split()), default=1),
-                 "name": max((len(n) for n in names), default=1),
-                 "description": max((len(str(t["description"])) for t in self._tiles),
-                                    default=1)}
-        if sizes != self._sizes:
-            self._sizes = sizes
-            self.textSizesChanged.emit()
+        texts = {"nameWords": sorted({w for n in names for w in n.split()}),
+                 "names": names,
+                 "descriptions": [str(t["description"]) for t in self._tiles]}
+        if texts != self._texts:
+            self._texts = texts
+            self.textsChanged.emit()
 
     def rowCount(self, parent: Row = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._tiles)

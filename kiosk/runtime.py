@@ -28,7 +28,7 @@ from .outbox import Outbox
 from .sender import OutboxSender
 from .viewmodel import KioskViewModel
 
-__all__ = ["Kiosk", "QML_DIR", "pick_font_family"]
+__all__ = ["Kiosk", "QML_DIR", "pick_font_family", "pick_narrow_family"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,12 @@ QML_MODULE = "AntreanKiosk"
 FONT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Liberation Sans", "FreeSans")
 
 
+#: Narrow faces for a long service name on a small panel, best first (one of them ships with
+#: each family above).
+NARROW_FAMILIES = ("DejaVu Sans Condensed", "Noto Sans Condensed", "Liberation Sans Narrow",
+                   "FreeSans Condensed")
+
+
 def pick_font_family() -> str:
     """The first installed family of :data:`FONT_FAMILIES`, else Qt's default."""
     installed = set(QFontDatabase.families())
@@ -46,6 +52,12 @@ def pick_font_family() -> str:
         if family in installed:
             return family
     return QGuiApplication.font().family()
+
+
+def pick_narrow_family() -> str:
+    """The first installed family of :data:`NARROW_FAMILIES`, else "" (none: names wrap)."""
+    installed = set(QFontDatabase.families())
+    return next((f for f in NARROW_FAMILIES if f in installed), "")
 
 
 class _LinkFanout:
@@ -110,7 +122,8 @@ class Kiosk:
         self.token = token or TokenSource(token=cfg.hub.token, fingerprint=cfg.hub.fingerprint,
                                           token_file=cfg.hub.token_file)
         self.token.apply(self.client)
-        self.vm = KioskViewModel(cfg, font_family=family, clock=self.client.clock,
+        self.vm = KioskViewModel(cfg, font_family=family, narrow_family=pick_narrow_family(),
+                                 clock=self.client.clock,
                                  token=self.token)
         self.outbox = Outbox(data_dir) if data_dir is not None else None
         self.sender = (OutboxSender(self.client, self.outbox, self.vm,

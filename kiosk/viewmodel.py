@@ -24,6 +24,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 from antrean.client import HubError
 from antrean.config import PRIORITY_CATEGORIES
 from antrean.devicetoken import TokenSource, out_of_service_detail
+from antrean.palette import PRIORITY_COLOURS
 from antrean.posttime import PostClock
 
 from .complaint import ComplaintFlow
@@ -74,14 +75,14 @@ class KioskViewModel(QObject):
     _reserveSig = Signal(object)
 
     def __init__(self, cfg: KioskConfig, font_family: str = "DejaVu Sans",
-                 parent: QObject | None = None, *, clock: PostClock | None = None,
-                 token: TokenSource | None = None) -> None:
+                 parent: QObject | None = None, *, narrow_family: str = "",
+                 clock: PostClock | None = None, token: TokenSource | None = None) -> None:
         super().__init__(parent)
         self._cfg = cfg
         # The post's time as the hub tells it (the hub client keeps it): a Pi's own clock
         # may be days off after a cold start, so nothing is shown until the hub answered.
         self._post_clock = clock or PostClock()
-        self._font = font_family
+        self._font, self._narrow = font_family, narrow_family
         self._lang: str = cfg.kiosk.lang
         self._default_lang: str = cfg.kiosk.lang
         self._token = token
@@ -158,6 +159,16 @@ class KioskViewModel(QObject):
     @Property(str, constant=True)
     def fontFamily(self) -> str:  # noqa: N802
         return self._font
+
+    @Property("QVariantMap", constant=True)
+    def priorityColors(self) -> dict[str, str]:  # noqa: N802
+        """One colour per priority category, shared with the counter and the display."""
+        return dict(PRIORITY_COLOURS)
+
+    @Property(str, constant=True)
+    def narrowFontFamily(self) -> str:  # noqa: N802
+        """A narrow face for service names that would not fit ("" if none is installed)."""
+        return self._narrow
 
     @Property(str, notify=changed)
     def screen(self) -> str:

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from antrean.discovery import Peer
+from antrean.palette import PRIORITY_COLOURS
 from antrean.posttime import PostClock
 from counter.alerts import alert_from_event
 from counter.claim import free_numbers, holder_of, winner_over
@@ -59,6 +60,7 @@ def test_the_called_ticket_comes_from_the_hubs_queue_with_its_waits():
     v = d.view(now_mono=1.0, now_epoch=T0 + 30)
     assert v["ticket"] == {"present": True, "number": "A012",
                            "service": "Administrasi Kependudukan", "priority": "Lansia",
+                           "priorityColor": PRIORITY_COLOURS["elderly"],
                            "waited": "Menunggu 18 mnt", "calledAgo": "dipanggil 1 mnt lalu",
                            "recalls": "", "empty": ""}
     assert v["clock"] == "09.00"  # the post's time, the Indonesian way; no zone at a counter

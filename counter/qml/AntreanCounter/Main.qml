@@ -176,15 +176,17 @@ Window {
             id: noticeBar
             objectName: "noticeBar"
             anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-            height: 42 * ui.u
+            height: Math.max(42 * ui.u, noticeText.implicitHeight + 10 * ui.u)
             color: win.v.notice === "" ? "#d5dce4"
                    : win.v.noticeLevel === "error" ? ui.danger
                    : win.v.noticeLevel === "warn" ? ui.warn
                    : win.v.noticeLevel === "ok" ? ui.next : ui.bar
             Text {
+                id: noticeText
                 textFormat: Text.PlainText
                 objectName: "notice"
-                anchors { fill: parent; leftMargin: 16 * ui.u; rightMargin: 16 * ui.u }
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                          leftMargin: 16 * ui.u; rightMargin: 16 * ui.u }
                 verticalAlignment: Text.AlignVCenter
                 text: win.v.notice !== "" ? win.v.notice : win.v.keysHelp
                 font.family: ui.font
@@ -192,7 +194,7 @@ Window {
                 font.bold: win.v.notice !== ""
                 color: win.v.notice === "" ? ui.muted
                        : win.v.noticeLevel === "warn" ? ui.ink : "white"
-                elide: Text.ElideRight
+                wrapMode: Text.WordWrap  // the key legend in two lines on a small screen
             }
         }
 

@@ -69,15 +69,17 @@ Column {
                         Text {
                             textFormat: Text.PlainText
                             width: parent.width
-                            text: side.view.t.waiting + " " + qrow.waiting
-                                  + "  ·  " + side.view.t.priority_waiting + " "
-                                  + qrow.priority + "  ·  " + side.view.t.oldest
-                                  + " " + qrow.oldest
+                            // Each figure with its word kept together (no-break spaces):
+                            // on a small screen the line wraps between figures, never cut.
+                            text: (side.view.t.waiting + " " + qrow.waiting).replace(/ /g, "\u00a0")
+                                  + "  ·  " + (side.view.t.priority_waiting + " "
+                                  + qrow.priority).replace(/ /g, "\u00a0") + "  ·  "
+                                  + (side.view.t.oldest + " " + qrow.oldest).replace(/ /g, "\u00a0")
                             font.family: side.theme.font
                             font.pixelSize: side.theme.f(15)
-                            color: qrow.priority > 0 ? side.theme.priority
-                                                               : side.theme.muted
-                            elide: Text.ElideRight
+                            color: qrow.priority > 0 ? side.theme.ink : side.theme.muted
+                            font.bold: qrow.priority > 0
+                            wrapMode: Text.WordWrap
                         }
                     }
                 }
@@ -134,8 +136,8 @@ Column {
                         anchors.verticalCenter: parent.verticalCenter
                     }
                     Text {
+                        id: counterLabel
                         textFormat: Text.PlainText
-                        width: 110 * side.theme.u
                         text: side.view.t.counter + " " + orow.number
                         font.family: side.theme.font
                         font.pixelSize: side.theme.f(17)
@@ -144,7 +146,7 @@ Column {
                     }
                     Text {
                         textFormat: Text.PlainText
-                        width: orow.width - 140 * side.theme.u
+                        width: orow.width - x
                         text: orow.stateText
                               + (orow.ticket !== "" ? " " + orow.ticket : "")
                               + (orow.lanText === "" || orow.onLan ? ""
@@ -153,7 +155,7 @@ Column {
                         font.pixelSize: side.theme.f(15)
                         color: orow.counterState === "paused" ? side.theme.pause
                                                                   : side.theme.ink
-                        elide: Text.ElideRight
+                        wrapMode: Text.WordWrap
                         anchors.verticalCenter: parent.verticalCenter
                     }
                 }

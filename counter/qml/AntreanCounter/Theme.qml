@@ -17,7 +17,6 @@ QtObject {
     readonly property color pause: "#4b5563"
     readonly property color danger: "#b91c1c"
     readonly property color warn: "#f2b01e"
-    readonly property color priority: "#c2410c"
     readonly property color ok: "#16a34a"
     readonly property color disabled: "#9aa5b1"
 

@@ -39,7 +39,7 @@ Rectangle {
             width: badge.implicitWidth + 24 * card.theme.u
             height: badge.implicitHeight + 12 * card.theme.u
             radius: height / 2
-            color: card.theme.priority
+            color: card.ticket.priorityColor  // the category's colour, as on the kiosk
             Text {
                 textFormat: Text.PlainText
                 id: badge

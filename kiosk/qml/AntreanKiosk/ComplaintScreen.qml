@@ -138,22 +138,39 @@ Overlay {
                       right: screen.portrait ? parent.right : numberBox.left
                       top: screen.portrait ? categoryText.bottom : textBack.bottom
                       topMargin: screen.u }
-            height: (screen.portrait ? 12 : 9) * screen.u
+            // Whole lines only: the window onto the text is a whole number of lines tall and
+            // the text sits on its bottom, so the newest words show and no line is half cut.
+            readonly property int lines: screen.portrait ? 3 : 2
+            height: textWindow.height + 2 * screen.u
             radius: screen.u
             color: Theme.card
             border.color: Theme.header
             border.width: Math.max(2, 0.3 * screen.u)
-            clip: true
 
-            Text {
-                textFormat: Text.PlainText
-                objectName: "complaintText"
-                anchors { fill: parent; margins: screen.u; rightMargin: 9 * screen.u }
-                text: screen.flow.text !== "" ? screen.flow.text + "▏" : screen.words.complaintTextHint
-                color: screen.flow.text !== "" ? Theme.ink : Theme.muted
-                font.pixelSize: 2.6 * screen.u
-                wrapMode: Text.Wrap
-                verticalAlignment: Text.AlignBottom  // the newest words stay in view
+            FontMetrics { id: textMetrics; font: complaintText.font }
+            Item {
+                id: textWindow
+                objectName: "complaintTextWindow"
+                // As Text lays lines out: whole pixels per line.
+                readonly property real lineHeight: Math.ceil(textMetrics.height)
+                x: screen.u
+                y: screen.u
+                width: parent.width - 10 * screen.u
+                height: textBox.lines * lineHeight
+                clip: true
+
+                Text {
+                    id: complaintText
+                    textFormat: Text.PlainText
+                    objectName: "complaintText"
+                    // The older lines scroll up out of the window on purpose.
+                    readonly property bool scrolling: true
+                    anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+                    text: screen.flow.text !== "" ? screen.flow.text + "▏" : screen.words.complaintTextHint
+                    color: screen.flow.text !== "" ? Theme.ink : Theme.muted
+                    font.pixelSize: 2.6 * screen.u
+                    wrapMode: Text.Wrap
+                }
             }
             Text {
                 textFormat: Text.PlainText

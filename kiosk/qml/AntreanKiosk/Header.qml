@@ -13,7 +13,7 @@ Rectangle {
     property bool portrait: false
     readonly property real margin: 1.6 * u
 
-    height: portrait ? nameText.height + clockText.height + dateText.height + 2.6 * u : 10.5 * u
+    height: portrait ? nameText.height + clockText.height + dateText.height + 2.6 * u : 9 * u
     color: Theme.header
 
     Text {
@@ -22,7 +22,7 @@ Rectangle {
         x: header.margin
         y: header.portrait ? header.u : (header.height - height - dateText.height) / 2
         width: header.portrait ? header.width - 2 * header.margin : clockArea.x - x - 2 * header.u
-        height: (header.portrait ? 5.2 : 5.6) * header.u
+        height: (header.portrait ? 5.2 : 4.8) * header.u
         text: header.vm.postName
         color: Theme.headerInk
         font.pixelSize: 3.2 * header.u
@@ -40,7 +40,7 @@ Rectangle {
         text: header.vm.clockDate
         color: Theme.headerInk
         opacity: 0.85
-        font.pixelSize: 2 * header.u
+        font.pixelSize: 1.9 * header.u
         elide: Text.ElideRight
     }
 
@@ -59,7 +59,7 @@ Rectangle {
             anchors.right: header.portrait ? undefined : parent.right
             text: header.vm.clockTime
             color: Theme.headerInk
-            font.pixelSize: 4 * header.u
+            font.pixelSize: (header.portrait ? 4 : 3.6) * header.u
             font.bold: true
         }
         MouseArea {
@@ -78,7 +78,7 @@ Rectangle {
         y: header.portrait ? clockArea.y + (clockArea.height + dateText.height - height) / 2
                            : (header.height - height) / 2
         implicitWidth: (header.portrait ? 17 : 20) * header.u
-        implicitHeight: 6.5 * header.u
+        implicitHeight: (header.portrait ? 6.5 : 5.8) * header.u
         text: header.vm.words.langToggle
         tint: "white"
         filled: false

@@ -13,6 +13,7 @@ Window {
 
     visible: true
     title: "Antrean — Kiosk"
+    Component.onCompleted: Theme.priorityColors = vm.priorityColors
     color: Theme.bg
 
     Header {

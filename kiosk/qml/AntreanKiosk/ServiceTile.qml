@@ -1,8 +1,10 @@
 import QtQuick
 
 // One service: its letter, name, what it covers and how many wait. A closed service or a
-// full daily quota is greyed and says so; it cannot be pressed. Font sizes come from the
-// start screen so that every tile uses the same ones.
+// full daily quota is greyed and crossed by a red band that says so; it cannot be pressed.
+// Font sizes come from the start screen so that every tile uses the same ones; none is
+// smaller than a resident reads at arm's length (the start screen sees to it). A description
+// that does not fit whole is left out rather than cut.
 Rectangle {
     id: tile
 
@@ -19,13 +21,16 @@ Rectangle {
     property color accent: Theme.header
     property bool priorityMode: false
     property string waitingLabel: ""
-    property real nameSize: 3 * u
-    property real descSize: 2 * u
-    readonly property color tint: Theme.tileColors[index % Theme.tileColors.length]
     // Sizes from the start screen, the same for every tile.
-    property real m: Math.min(width, height) * 0.08
-    property real badgeSize: height * 0.28
-    property real nameHeight: height * 0.3
+    property real m: Math.min(width, height) * 0.06
+    property real badgeSize: height * 0.26
+    property real nameSize: 3 * u
+    property string nameFamily: ""
+    property real descSize: 2 * u
+    property real labelSize: 1.8 * u
+    property real countSize: 2.6 * u
+    property real statusSize: 2.6 * u
+    readonly property color tint: Theme.tileColors[index % Theme.tileColors.length]
     signal clicked(string serviceId)
 
     objectName: "tile-" + serviceId
@@ -54,70 +59,88 @@ Rectangle {
         }
     }
 
-    // How many wait (a big number and a word), or why the service cannot be taken.
+    // How many wait: a big number over a word, right of the letter.
     Column {
+        id: waitingColumn
         visible: tile.available && tile.waitingText !== ""
         anchors { right: parent.right; rightMargin: tile.m; verticalCenter: badge.verticalCenter }
         Text {
             textFormat: Text.PlainText
+            objectName: "tileWaiting-" + tile.serviceId
             anchors.right: parent.right
             text: tile.waiting
             color: Theme.ink
-            font.pixelSize: badge.height * 0.6
+            font.pixelSize: tile.countSize
             font.bold: true
         }
         Text {
             textFormat: Text.PlainText
+            objectName: "tileWaitingLabel-" + tile.serviceId
             anchors.right: parent.right
             text: tile.waitingLabel
             color: Theme.muted
-            font.pixelSize: Math.max(10, badge.height * 0.26)
+            font.pixelSize: tile.labelSize
         }
-    }
-    Text {
-        textFormat: Text.PlainText
-        visible: !tile.available
-        anchors { left: badge.right; leftMargin: tile.m; right: parent.right; rightMargin: tile.m
-                  verticalCenter: badge.verticalCenter }
-        height: badge.height
-        text: tile.statusText
-        color: Theme.fault
-        font.pixelSize: badge.height * 0.4
-        font.bold: true
-        wrapMode: Text.WordWrap
-        fontSizeMode: Text.Fit
-        minimumPixelSize: 9
-        horizontalAlignment: Text.AlignRight
-        verticalAlignment: Text.AlignVCenter
     }
 
     Text {
         textFormat: Text.PlainText
         id: nameText
-        anchors { left: parent.left; right: parent.right; top: badge.bottom; margins: tile.m
-                  topMargin: tile.m * 0.5 }
-        height: tile.nameHeight
+        objectName: "tileName-" + tile.serviceId
+        anchors { left: parent.left; right: parent.right; leftMargin: tile.m; rightMargin: tile.m }
+        y: Math.max(badge.y + badge.height, waitingColumn.visible
+                    ? waitingColumn.y + waitingColumn.height : 0) + tile.m * 0.2
         text: tile.name
         color: tile.available ? Theme.ink : Theme.muted
         font.pixelSize: tile.nameSize
+        font.family: tile.nameFamily !== "" ? tile.nameFamily : Qt.application.font.family
         font.bold: true
-        wrapMode: Text.WordWrap
-        fontSizeMode: Text.Fit
-        minimumPixelSize: 9
-        verticalAlignment: Text.AlignVCenter
+        wrapMode: Text.WrapAtWordBoundaryOrAnywhere
+        lineHeight: 0.95
     }
 
     Text {
         textFormat: Text.PlainText
-        anchors { left: parent.left; right: parent.right; top: nameText.bottom; bottom: parent.bottom
-                  leftMargin: tile.m; rightMargin: tile.m; bottomMargin: tile.m * 0.7 }
+        id: descText
+        objectName: "tileDesc-" + tile.serviceId
+        readonly property real room: tile.height - tile.m * 0.7 - y
+        anchors { left: parent.left; right: parent.right; leftMargin: tile.m; rightMargin: tile.m }
+        y: nameText.y + nameText.height + 0.3 * tile.u
+        visible: tile.available && text !== "" && implicitHeight <= room
         text: tile.description
         color: Theme.muted
         font.pixelSize: tile.descSize
         wrapMode: Text.WordWrap
-        fontSizeMode: Text.Fit
-        minimumPixelSize: 9
-        verticalAlignment: Text.AlignTop
+    }
+
+    // Closed, or today's quota is full: a red band across the tile, words in white.
+    Rectangle {
+        objectName: "tileClosed-" + tile.serviceId
+        visible: !tile.available
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: Math.max(statusText.implicitHeight + tile.m, tile.height * 0.3)
+        radius: tile.radius
+        color: Theme.fault
+
+        Rectangle {  // square the band's top corners: it crosses the tile
+            anchors { left: parent.left; right: parent.right; top: parent.top }
+            height: parent.radius
+            color: parent.color
+        }
+        Text {
+            textFormat: Text.PlainText
+            id: statusText
+            objectName: "tileStatus-" + tile.serviceId
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                      leftMargin: tile.m; rightMargin: tile.m }
+            text: tile.statusText
+            color: "white"
+            font.pixelSize: tile.statusSize
+            font.bold: true
+            font.capitalization: Font.AllUppercase
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+        }
     }
 
     MouseArea {

@@ -16,9 +16,9 @@ QtObject {
     readonly property color warn: "#a15c00"
     readonly property color closed: "#dde2e6"
     readonly property color offline: "#ffe3a0"  // the hub is away: calm amber, dark ink
-    readonly property color elderly: "#6a2c91"
-    readonly property color disabled: "#0d5bb5"
-    readonly property color pregnant: "#a3245a"
+    // One colour per priority category, the same on the counter and the hall display: set
+    // from antrean/palette.py by Main.qml (vm.priorityColors).
+    property var priorityColors: ({})
     readonly property var tileColors: ["#0b6e8f", "#1b7f3b", "#a15c00", "#5b3ea6", "#b3261e",
                                        "#00695c", "#8a4b08", "#283593"]
 
@@ -30,6 +30,6 @@ QtObject {
     function faceColor(rating) { return faceColors[rating] || muted }
 
     function priorityColor(kind) {
-        return kind === "elderly" ? elderly : kind === "disabled" ? disabled : pregnant
+        return priorityColors[kind] || muted
     }
 }

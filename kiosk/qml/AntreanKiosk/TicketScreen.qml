@@ -76,8 +76,7 @@ Overlay {
             text: screen.t.ahead + (screen.t.wait ? "\n" + screen.t.wait : "")
             color: Theme.ink
             font.pixelSize: 3.4 * screen.u
-            lineHeight: 1.1
-            fontSizeMode: Text.Fit
+            fontSizeMode: Text.Fit  // (no extra line height: Fit would not count it)
             minimumPixelSize: 10
             horizontalAlignment: Text.AlignHCenter
             verticalAlignment: Text.AlignVCenter

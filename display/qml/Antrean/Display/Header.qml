@@ -38,14 +38,14 @@ Rectangle {
             anchors.right: parent.right
             text: header.board.clockText + (header.board.zoneText ? " " + header.board.zoneText : "")
             color: Theme.accent
-            font { family: Theme.font; bold: true; pixelSize: 5.4 * header.u }
+            font { family: Theme.font; bold: true; pixelSize: Math.min(5.4 * header.u, header.height * 0.5) }
         }
         Text {
             textFormat: Text.PlainText
             anchors.right: parent.right
             text: header.board.dateText
             color: Theme.text
-            font { family: Theme.font; pixelSize: 2.9 * header.u }
+            font { family: Theme.font; pixelSize: Math.min(2.9 * header.u, header.height * 0.27) }
         }
     }
 }

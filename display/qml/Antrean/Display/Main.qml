@@ -2,8 +2,8 @@ import QtQuick
 import QtQuick.Window
 import Antrean.Display.Models
 
-// The hall board. Landscape: the call being made on the left, earlier calls and waiting
-// counts on the right. Portrait: the same three stacked. Everything scales with `u`.
+// The hall board, read from across a hall: the call being made, the earlier calls, and how
+// many wait per service, over a slow ticker. Everything scales with `u`.
 Window {
     id: root
 
@@ -22,9 +22,12 @@ Window {
         board: root.board
         u: root.u
         anchors { left: parent.left; right: parent.right; top: parent.top }
-        height: root.portrait ? 12 * root.u : 11 * root.u
+        height: (root.portrait ? 11 : 8.5) * root.u
     }
 
+    // Landscape: the call being made (left) beside the earlier calls (right); below, across
+    // the whole width, the surge note (while a service surges) and the waiting counts.
+    // Portrait: the same, stacked. Sizes for reading from the back of a hall (10 m).
     Item {
         id: body
         anchors {
@@ -38,8 +41,8 @@ Window {
             u: root.u
             x: 0
             y: 0
-            width: root.portrait ? body.width : (body.width - root.gap) * 0.6
-            height: root.portrait ? body.height * 0.42 : body.height
+            width: root.portrait ? body.width : (body.width - root.gap) * 0.45
+            height: root.portrait ? (surge.y - root.gap) * 0.52 : surge.y - root.gap
         }
 
         RecentCalls {
@@ -49,19 +52,23 @@ Window {
             x: root.portrait ? 0 : now.width + root.gap
             y: root.portrait ? now.height + root.gap : 0
             width: root.portrait ? body.width : body.width - now.width - root.gap
-            // A surge note takes room in the waiting panel below: give some back to it.
-            height: (root.portrait ? (body.height - now.height - 2 * root.gap) * 0.5
-                                   : (body.height - root.gap) * 0.54)
-                    * (root.board.surgeNote !== "" ? 0.85 : 1)
+            height: surge.y - root.gap - y
+        }
+
+        SurgeBand {
+            id: surge
+            board: root.board
+            u: root.u
+            width: body.width
+            y: waiting.y - (visible ? height + root.gap : 0)
         }
 
         WaitingList {
+            id: waiting
             board: root.board
             u: root.u
-            x: recent.x
-            y: recent.y + recent.height + root.gap
-            width: recent.width
-            height: body.height - y
+            width: body.width
+            y: body.height - height
         }
     }
 
@@ -83,6 +90,6 @@ Window {
         board: root.board
         u: root.u
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: 8 * root.u
+        height: 7 * root.u
     }
 }

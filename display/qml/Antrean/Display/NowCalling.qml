@@ -18,8 +18,9 @@ Rectangle {
     Text {
         textFormat: Text.PlainText
         id: label
-        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 2 * panel.u }
-        height: parent.height * 0.09
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 1.5 * panel.u
+                  bottomMargin: 0 }
+        height: parent.height * 0.1
         text: panel.board.isRecall ? panel.board.t.recall : panel.board.t.nowCalling
         color: panel.ink
         font { family: Theme.font; bold: true; pixelSize: 4.2 * panel.u; capitalization: Font.AllUppercase }
@@ -34,8 +35,9 @@ Rectangle {
         id: number
         objectName: "number"
         visible: panel.board.hasCall
-        anchors { left: parent.left; right: parent.right; top: label.bottom; margins: 2 * panel.u }
-        height: parent.height * 0.46
+        anchors { left: parent.left; right: parent.right; top: label.bottom; margins: 1.5 * panel.u
+                  topMargin: 0; bottomMargin: 0 }
+        height: parent.height * 0.5
         text: panel.board.number
         color: panel.numberInk
         font { family: Theme.font; bold: true; pixelSize: Math.max(8 * panel.u, height * 1.1); letterSpacing: 0.5 * panel.u }
@@ -50,8 +52,9 @@ Rectangle {
         id: counter
         objectName: "counter"
         visible: panel.board.hasCall
-        anchors { left: parent.left; right: parent.right; top: number.bottom; margins: 2 * panel.u }
-        height: parent.height * 0.2
+        anchors { left: parent.left; right: parent.right; top: number.bottom; margins: 1.5 * panel.u
+                  topMargin: 0; bottomMargin: 0 }
+        height: parent.height * 0.22
         text: "→ " + panel.board.t.counter + " " + panel.board.counter
         color: panel.ink
         font { family: Theme.font; bold: true; pixelSize: Math.max(4 * panel.u, height); capitalization: Font.AllUppercase }
@@ -61,18 +64,47 @@ Rectangle {
         verticalAlignment: Text.AlignVCenter
     }
 
-    Text {
-        textFormat: Text.PlainText
+    // The service, and the priority category in its own colour (as on the kiosk's button
+    // and the counter's ticket): "Administrasi Kependudukan  [Lansia]".
+    Item {
+        id: serviceLine
         visible: panel.board.hasCall
-        anchors { left: parent.left; right: parent.right; top: counter.bottom; bottom: parent.bottom; margins: 2 * panel.u }
-        text: panel.board.serviceName
-        color: panel.ink
-        font { family: Theme.font; pixelSize: 4 * panel.u }
-        fontSizeMode: Text.Fit
-        minimumPixelSize: 2 * panel.u
-        elide: Text.ElideRight
-        horizontalAlignment: Text.AlignHCenter
-        verticalAlignment: Text.AlignVCenter
+        anchors { left: parent.left; right: parent.right; top: counter.bottom; bottom: parent.bottom
+                  margins: 1.5 * panel.u; topMargin: 0 }
+        readonly property real size: Math.min(4 * panel.u, height * 0.7)
+
+        Rectangle {
+            id: priorityChip
+            objectName: "priorityChip"
+            visible: panel.board.priorityLabel !== ""
+            anchors { right: parent.right; verticalCenter: parent.verticalCenter }
+            width: visible ? chipText.implicitWidth + 2 * panel.u : 0
+            height: chipText.implicitHeight + 0.6 * panel.u
+            radius: height / 2
+            color: panel.board.priorityColor || Theme.panel
+            border { color: "white"; width: Math.max(1, 0.2 * panel.u) }
+            Text {
+                id: chipText
+                textFormat: Text.PlainText
+                anchors.centerIn: parent
+                text: panel.board.priorityLabel
+                color: "white"
+                font { family: Theme.font; bold: true; pixelSize: serviceLine.size }
+            }
+        }
+        Text {
+            textFormat: Text.PlainText
+            anchors { left: parent.left; top: parent.top; bottom: parent.bottom
+                      right: priorityChip.left; rightMargin: priorityChip.visible ? panel.u : 0 }
+            text: panel.board.serviceName
+            color: panel.ink
+            font { family: Theme.font; pixelSize: serviceLine.size }
+            fontSizeMode: Text.Fit
+            minimumPixelSize: 2 * panel.u
+            elide: Text.ElideRight
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
     }
 
     Column {

@@ -40,12 +40,14 @@ Rectangle {
             Text {
                 textFormat: Text.PlainText
                 id: first
+                readonly property bool scrolling: true  // a marquee: it moves through on purpose
                 text: bar.board.ticker + "          "
                 color: Theme.text
                 font { family: Theme.font; pixelSize: Math.max(bar.u, bar.height * 0.5) }
             }
             Text {
                 textFormat: Text.PlainText
+                readonly property bool scrolling: true
                 text: first.text
                 color: Theme.text
                 font: first.font

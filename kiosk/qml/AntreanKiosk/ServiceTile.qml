@@ -113,12 +113,14 @@ Rectangle {
         wrapMode: Text.WordWrap
     }
 
-    // Closed, or today's quota is full: a red band across the tile, words in white.
+    // Closed, or today's quota is full (or, offline, the reserve is used up): a red band
+    // across the tile, words in white — short ones in capitals, long ones made to fit.
     Rectangle {
         objectName: "tileClosed-" + tile.serviceId
         visible: !tile.available
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: Math.max(statusText.implicitHeight + tile.m, tile.height * 0.3)
+        height: Math.min(tile.height - nameText.y - nameText.height,
+                         Math.max(statusText.implicitHeight + tile.m, tile.height * 0.3))
         radius: tile.radius
         color: Theme.fault
 
@@ -128,18 +130,23 @@ Rectangle {
             color: parent.color
         }
         Text {
-            textFormat: Text.PlainText
             id: statusText
+            textFormat: Text.PlainText
             objectName: "tileStatus-" + tile.serviceId
-            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
-                      leftMargin: tile.m; rightMargin: tile.m }
-            text: tile.statusText
+            anchors { fill: parent; leftMargin: tile.m; rightMargin: tile.m
+                      topMargin: 0; bottomMargin: 0 }
+            // The reason only ("Nomor cadangan habis"); what to do ("— mohon tunggu petugas")
+            // is said in full when the tile is touched.
+            text: tile.statusText.split(" — ")[0]
             color: "white"
             font.pixelSize: tile.statusSize
             font.bold: true
-            font.capitalization: Font.AllUppercase
+            font.capitalization: tile.statusText.length <= 12 ? Font.AllUppercase : Font.MixedCase
             wrapMode: Text.WordWrap
+            fontSizeMode: Text.Fit
+            minimumPixelSize: Math.max(14, 0.6 * tile.statusSize)
             horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
         }
     }
 

@@ -98,7 +98,7 @@ def test_a_surge_the_hub_broadcasts_is_noted_restored_from_queue_and_cleared(
         qtbot.waitUntil(lambda: note.property("visible"), timeout=5000)
         assert app.board.surgeNote == "Layanan Kesehatan sedang ramai — mohon bersabar"
         text = app.window.findChild(QObject, "surgeText")
-        assert text.property("text") == "Layanan Kesehatan sedang ramai —\nmohon bersabar"
+        assert text.property("text") == "Layanan Kesehatan sedang ramai — mohon bersabar"
         assert text.property("contentWidth") <= text.property("width") + 1
         assert text.property("contentHeight") <= text.property("height") + 1
         assert "Kesehatan" not in app.board.ticker.split("•")[0]  # not a device fault

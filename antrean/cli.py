@@ -111,7 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one file of the log for the city (antrean city import): the events "
                         "the city has not acknowledged yet")
     e.add_argument("--all", action="store_true", help="with --bundle: every event, from seq 1")
-    for storage_user in (h, t, pc, e):
+    pg = sub.add_parser("purge", help="remove the keyed NIK hashes of programmes past their "
+                        "period and retention (works while the hub runs)")
+    pg.add_argument("--data", required=True, help="folder of the post's database (the hub's --data)")
+    pg.add_argument("--config", default=None,
+                    help="post config TOML (default: the example post): programmes and retention")
+    pg.add_argument("--date", type=_day, default=None,
+                    help="purge as on this day (YYYY-MM-DD; default: today at the post)")
+    for storage_user in (h, t, pc, e, pg):
         _debug_flag(storage_user)
 
     d = sub.add_parser("demo", help="a whole post on this machine (or a simulated day)")
@@ -417,6 +424,37 @@ def _export_bundle(args: argparse.Namespace, cfg: PostConfig, out: Path,
     return 0
 
 
+def _cmd_purge(args: argparse.Namespace) -> int:
+    """``antrean purge``: each programme's hashes, once its period and retention are over."""
+    from .clock import utcnow
+    from .config import ConfigError, load_post_config
+    from .hub_beneficiary import purge_day, purge_due
+    from .storage import DB_FILENAME, Storage
+
+    try:
+        cfg = load_post_config(args.config)
+    except ConfigError as exc:
+        print(f"antrean purge: {exc}", file=sys.stderr)
+        return 2
+    data = _data_dir(args.data)
+    if not (data / DB_FILENAME).exists():
+        print(f"antrean purge: tidak ada basis data pos di {data} / no post database in {data}",
+              file=sys.stderr)
+        return 2
+    today = date.fromisoformat(args.date or utcnow().astimezone(cfg.tz).date().isoformat())
+    st = Storage(data)
+    try:
+        done = {d["programme"]: d for d in purge_due(st, cfg, today)}
+    finally:
+        st.close()
+    for programme in sorted(cfg.programmes()):
+        if programme in done:
+            print(f"{programme}\t{done[programme]['removed']} hash dihapus / hashes removed")
+        else:
+            print(f"{programme}\tdihapus mulai / purged from {purge_day(cfg, programme)}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .desktop_demo import has_screen, run_desktop_demo
 
@@ -506,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("alembic", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     handlers = {"hub": _cmd_hub, "token": _cmd_token, "pair": _cmd_pair, "export": _cmd_export,
-                "demo": _cmd_demo, "join": _cmd_join, "announce": _cmd_announce, "setup": _cmd_setup}
+                "demo": _cmd_demo, "join": _cmd_join, "announce": _cmd_announce, "setup": _cmd_setup,
+                "purge": _cmd_purge}
     from .dbcheck import StorageFault
 
     try:

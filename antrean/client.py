@@ -319,6 +319,18 @@ class HubClient:
     def resume(self, counter: int) -> dict[str, Any]:
         return self.request("POST", f"/counters/{counter}/resume")  # type: ignore[no-any-return]
 
+    def check_beneficiary(self, programme: str, nik: str) -> dict[str, Any]:
+        """Whether this NIK was given the programme already (the hub keeps only its hash)."""
+        return self.request("POST", "/beneficiaries/check",  # type: ignore[no-any-return]
+                            json_body={"programme": programme, "nik": nik})
+
+    def record_beneficiary(self, programme: str, nik: str, ticket: str,
+                           outcome: str) -> dict[str, Any]:
+        """The clerk's decision: ``given`` or ``refused`` (already received)."""
+        return self.request("POST", "/beneficiaries",  # type: ignore[no-any-return]
+                            json_body={"programme": programme, "nik": nik, "ticket": ticket,
+                                       "outcome": outcome})
+
     def device_status(self, component: str, ok: bool, status: str,
                       message: str = "") -> dict[str, Any]:
         return self.request("POST", "/devices/status",  # type: ignore[no-any-return]

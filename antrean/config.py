@@ -7,7 +7,7 @@ program with a message naming ``section.key`` (pydantic's ``extra="forbid"``).
 from __future__ import annotations
 
 import tomllib
-from datetime import time
+from datetime import date, time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 __all__ = [
+    "BeneficiarySettings",
     "CityLink",
     "ConfigError",
     "HubSettings",
@@ -157,6 +158,30 @@ class ServiceConfig(_Model):
     service_min: Annotated[float, Field(gt=0, le=240)] = 10
     open: bool = True
     standard: ServiceStandard = ServiceStandard()
+    #: Social assistance given once per recipient (DESIGN "Duplicate recipients"): the
+    #: counter asks for the NIK and the hub checks its keyed hash (antrean/beneficiary.py).
+    beneficiary_check: bool = False
+    programme: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]{0,39})?$")] = ""
+    programme_start: date | None = None
+    programme_end: date | None = None
+
+    @model_validator(mode="after")
+    def _programme_named(self) -> ServiceConfig:
+        if not self.beneficiary_check:
+            return self
+        if not self.programme or self.programme_start is None or self.programme_end is None:
+            raise ValueError("beneficiary_check needs programme, programme_start and "
+                             "programme_end (e.g. \"bansos-2026\", 2026-01-01, 2026-12-31)")
+        if self.programme_end < self.programme_start:
+            raise ValueError("programme_end is before programme_start")
+        return self
+
+
+class BeneficiarySettings(_Model):
+    """``[beneficiary]``: how long a programme's keyed NIK hashes are kept after its period
+    ends (``antrean purge`` removes them then)."""
+
+    retention_days: Annotated[int, Field(ge=0, le=3650)] = 90
 
 
 class PostConfig(_Model):
@@ -165,6 +190,7 @@ class PostConfig(_Model):
     policy: PolicyConfig = PolicyConfig()
     services: Annotated[list[ServiceConfig], Field(min_length=1, max_length=26)]
     city: CityLink = CityLink()
+    beneficiary: BeneficiarySettings = BeneficiarySettings()
 
     @model_validator(mode="after")
     def _unique_services(self) -> PostConfig:
@@ -175,7 +201,21 @@ class PostConfig(_Model):
                 if v in seen:
                     raise ValueError(f"services: two services have {attr} {v!r}")
                 seen.add(v)
+        periods: dict[str, tuple[date | None, date | None]] = {}
+        for s in self.services:
+            if s.beneficiary_check:
+                period = (s.programme_start, s.programme_end)
+                if periods.setdefault(s.programme, period) != period:
+                    raise ValueError(f"services: programme {s.programme!r} has two periods")
         return self
+
+    def programmes(self) -> dict[str, ServiceConfig]:
+        """Programme id → the first service checking it (its period)."""
+        out: dict[str, ServiceConfig] = {}
+        for s in self.services:
+            if s.beneficiary_check:
+                out.setdefault(s.programme, s)
+        return out
 
     @property
     def tz(self) -> ZoneInfo:

@@ -251,6 +251,9 @@ class Hub:
                 "quota": s.quota,
                 "issued": self.state.issued.get((day, s.id), 0),
                 "standard": s.standard.model_dump(),
+                # the counter asks for the NIK of such a service's residents
+                "beneficiary_check": s.beneficiary_check,
+                "programme": s.programme or None,
             })
         return out
 

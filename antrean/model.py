@@ -58,6 +58,10 @@ class EventType(StrEnum):
     DAY_CLOSED = "day.closed"  # the hub closed a post day (see antrean/days.py)
     RESERVE_GRANTED = "reserve.granted"  # numbers reserved to a kiosk (antrean/reserves.py)
     RESERVE_RELEASED = "reserve.released"  # … and given up unused (the kiosk was revoked)
+    # A clerk's outcome for a programme's recipient: the keyed NIK hash, never the NIK
+    # (antrean/beneficiary.py); and a programme's hashes purged after its retention.
+    BENEFICIARY_RECORDED = "beneficiary.recorded"
+    BENEFICIARY_PURGED = "beneficiary.purged"
 
 
 _NUMBER_RE = re.compile(r"^([A-Z])(\d{3,})$")

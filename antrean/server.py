@@ -24,6 +24,7 @@ from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketDisconnect
 
 from . import __version__
+from .api_beneficiary import build_beneficiary_router
 from .api_devices import build_devices_router
 from .api_lead import build_lead_router
 from .api_pair import build_pair_router, pairing_error_response
@@ -464,6 +465,8 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(build_devices_router(require), prefix="/api/v1", dependencies=rolled,
                        responses=ERROR_RESPONSES)
     app.include_router(build_reserves_router(require), prefix="/api/v1", dependencies=rolled,
+                       responses=ERROR_RESPONSES)
+    app.include_router(build_beneficiary_router(require), prefix="/api/v1", dependencies=rolled,
                        responses=ERROR_RESPONSES)
     try:
         from .dashboard import router as dashboard_router

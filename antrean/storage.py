@@ -45,6 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from . import beneficiary_store
 from .dbcheck import StorageFault, check_db_file, check_folder, classify
 from .model import Event, EventType
 from .reserve_store import NEXT_SEQ_SQL, index_event
@@ -596,6 +597,7 @@ class _Tx:
             ))
             seqs.append(int(res.scalar_one()))
             index_event(self.conn, e)  # reserved numbers: kept with the events that move them
+            beneficiary_store.index_event(self.conn, e)  # keyed NIK hashes, likewise
         return seqs
 
 

@@ -38,8 +38,10 @@ HALL_DATA: dict[str, tuple[str, ...]] = {
 
 #: Event types only leads read: residents' own words and answers; which kiosk holds which
 #: reserved numbers (a kiosk learns its own from ``POST /reserves``, nobody else needs them).
+#: Who was served a programme's assistance (even as a keyed hash, with ticket and counter)
+#: is for leads only; everyone else reads the counts (``GET /beneficiaries/stats``).
 LEAD_ONLY = frozenset({"complaint.filed", "survey.submitted", "reserve.granted",
-                       "reserve.released"})
+                       "reserve.released", "beneficiary.recorded", "beneficiary.purged"})
 
 #: What counters read besides: the device names in statuses and counter changes.
 STAFF_DATA: dict[str, tuple[str, ...]] = {

@@ -67,6 +67,7 @@ def test_a_database_behind_the_head_is_still_migrated(tmp_path):
         c.execute(text("DROP TABLE counter_claims"))
         c.execute(text("ALTER TABLE devices DROP COLUMN last_seen_at"))
         c.execute(text("DROP TABLE reserved_numbers"))  # 0004's, a later release's too
+        c.execute(text("DROP TABLE beneficiaries"))  # 0005's
     st.close()
     st = Storage(tmp_path)
     try:

@@ -1,0 +1,184 @@
+"""The hub's side of duplicate recipients: check a NIK, record a clerk's outcome, purge.
+
+The NIK lives only in the request being answered: it is checked, hashed under the
+programme's key and dropped. Errors about it never repeat it. Reads go to their own
+connection (the log's writer keeps its own); the outcome is an event committed like every
+other, and the ``beneficiaries`` row is written by that same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from . import beneficiary_store as store
+from .beneficiary import ProgrammeKeys, check_nik, nik_hash
+from .clock import utcnow
+from .config import PostConfig, ServiceConfig
+from .model import Event, EventType
+from .queue import QueueError
+from .storage import Storage
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+__all__ = ["check", "record", "stats", "flagged_json", "keys_for", "purge_due", "purge_day"]
+
+
+def keys_for(hub: Hub) -> ProgrammeKeys:
+    """The hub's programme keys (from the city when the post reports to one)."""
+    keys = getattr(hub, "beneficiary_keys", None)
+    if keys is None:
+        keys = ProgrammeKeys(hub.storage.data_dir, city=bool(hub.config.city.url))
+        hub.beneficiary_keys = keys  # type: ignore[attr-defined]
+    return keys
+
+
+def _programme(hub: Hub, programme: str) -> ServiceConfig:
+    svc = hub.config.programmes().get(programme)
+    if svc is None:
+        raise QueueError(404, "unknown_programme",
+                         f"Program '{programme}' tidak dikenal di pos ini.",
+                         f"Programme '{programme}' is not known at this post.")
+    today = date.fromisoformat(hub.calendar.day_of(hub.now()))
+    assert svc.programme_start is not None and svc.programme_end is not None  # noqa: S101
+    if not svc.programme_start <= today <= svc.programme_end:
+        raise QueueError(409, "programme_closed",
+                         f"Program {programme} berlaku {svc.programme_start} s.d. "
+                         f"{svc.programme_end}; hari ini di luar masa itu.",
+                         f"Programme {programme} runs {svc.programme_start} to "
+                         f"{svc.programme_end}; today is outside it.")
+    return svc
+
+
+def _hash(hub: Hub, programme: str, nik: str) -> str:
+    problem = check_nik(nik)
+    if problem is not None:
+        raise QueueError(422, problem.code, problem.message, problem.message_en)
+    key = keys_for(hub).get(programme)
+    if key is None:
+        raise QueueError(503, "programme_key_missing",
+                         f"Kunci program {programme} belum diterima dari kota. Periksa "
+                         "sambungan hub ke server kota, lalu coba lagi.",
+                         f"Programme {programme}'s key has not come from the city yet. Check "
+                         "the hub's link to the city server and try again.")
+    return nik_hash(key, nik)
+
+
+def _answer(found: dict[str, Any] | None) -> dict[str, Any]:
+    if found is None:
+        return {"recorded": False}
+    return {"recorded": True, "day": found["day"], "post": found["post_name"],
+            "post_id": found["post_id"], "counter": found["counter"],
+            "source": found["source"]}
+
+
+def check(hub: Hub, programme: str, nik: str) -> dict[str, Any]:
+    """``POST /beneficiaries/check``: whether this NIK was given the programme already."""
+    _programme(hub, programme)
+    digest = _hash(hub, programme, nik)
+    with hub.storage.engine.connect() as c:
+        return _answer(store.find_given(c, programme, digest))
+
+
+def record(hub: Hub, programme: str, nik: str, ticket_id: str, outcome: str
+           ) -> tuple[dict[str, Any], bool]:
+    """``POST /beneficiaries``: the clerk's decision for the resident holding ``ticket_id``.
+    Returns (answer, created); the same outcome sent again is not recorded twice."""
+    _programme(hub, programme)
+    digest = _hash(hub, programme, nik)
+    t = hub.state.tickets.get(ticket_id)
+    if t is None:
+        raise QueueError(404, "unknown_ticket", "Nomor antrean tidak ditemukan hari ini.",
+                         "Ticket not found today.")
+    services = {t.service, t.issue_service}
+    if not any((s := hub.config.service(sid)) is not None and s.beneficiary_check
+               and s.programme == programme for sid in services):
+        raise QueueError(409, "wrong_programme",
+                         f"Layanan nomor {t.number} tidak memeriksa program {programme}.",
+                         f"Ticket {t.number}'s service does not check programme {programme}.")
+    if t.counter is None:
+        raise QueueError(409, "not_called", f"Nomor {t.number} belum dipanggil ke loket.",
+                         f"Ticket {t.number} has not been called to a counter.")
+    with hub.storage.engine.connect() as c:
+        before = store.find_ticket(c, programme, ticket_id)
+        given = store.find_given(c, programme, digest)
+    if before is not None:
+        if before["hash"] == digest and before["outcome"] == outcome:
+            return {"recorded": True, "outcome": outcome, "number": t.number,
+                    "day": before["day"], "counter": before["counter"]}, False
+        raise QueueError(409, "already_recorded",
+                         f"Untuk nomor {t.number} sudah dicatat hasil lain.",
+                         f"Another outcome is already recorded for ticket {t.number}.")
+    now = hub.now()
+    post = hub.config.post
+    e = Event(EventType.BENEFICIARY_RECORDED, now, ticket_id=t.id, counter=t.counter, data={
+        "programme": programme, "hash": digest, "outcome": outcome, "post": post.id,
+        "post_name": post.name, "day": t.day, "number": t.number,
+        "duplicate": given is not None})
+    hub.commit_events([e])
+    return {"recorded": True, "outcome": outcome, "number": t.number, "day": t.day,
+            "counter": t.counter, "duplicate": given is not None}, True
+
+
+def stats(hub: Hub) -> dict[str, Any]:
+    """Counts only (anyone may read them): per programme, given and refused, today and all."""
+    today = hub.calendar.day_of(hub.now())
+    with hub.storage.engine.connect() as c:
+        total, day = store.counts(c), store.counts(c, today)
+    zero = {"given": 0, "refused": 0}
+    return {"day": today, "programmes": [
+        {"programme": p, "start": s.programme_start, "end": s.programme_end,
+         "today": day.get(p, zero), "total": total.get(p, zero)}
+        for p, s in hub.config.programmes().items()]}
+
+
+def flagged_json(hub: Hub, programme: str) -> dict[str, Any]:
+    """For a lead: each hash given more than once, where and when (the hash shortened)."""
+    _known = hub.config.programmes().get(programme)
+    if _known is None:
+        raise QueueError(404, "unknown_programme",
+                         f"Program '{programme}' tidak dikenal di pos ini.",
+                         f"Programme '{programme}' is not known at this post.")
+    with hub.storage.engine.connect() as c:
+        return {"programme": programme, "flagged": store.flagged(c, programme)}
+
+
+def purge_day(config: PostConfig, programme: str) -> date:
+    """The first day a programme's hashes may be purged: its end plus the retention."""
+    svc = config.programmes()[programme]
+    assert svc.programme_end is not None  # noqa: S101 - the config requires it
+    return svc.programme_end + timedelta(days=config.beneficiary.retention_days + 1)
+
+
+def purge_due(storage: Storage, config: PostConfig, today: date) -> list[dict[str, Any]]:
+    """``antrean purge``: remove every programme's hashes past its period and retention
+    (rows and the hashes in its log events), and log each purge as an event."""
+    done = []
+    conn = storage.conn
+    if conn.in_transaction():
+        conn.commit()
+    conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left
+    conn.commit()
+    for programme in sorted(config.programmes()):
+        if today < purge_day(config, programme):
+            continue
+        with storage.transaction() as tx:
+            n = store.purge_programme(tx.conn, programme)
+            has = tx.conn.exec_driver_sql(
+                "SELECT count(*) FROM events WHERE type = ? AND json_extract(data, "
+                "'$.programme') = ?", (EventType.BENEFICIARY_PURGED.value, programme)
+            ).scalar_one()
+            if n == 0 and has:
+                continue  # purged before and nothing since: no event each day
+            data = {"programme": programme, "removed": n, "through": str(today)}
+            tx.conn.exec_driver_sql(
+                "INSERT INTO events (type, at, day, ticket_id, counter, data, ticket) "
+                "VALUES (?, ?, ?, NULL, NULL, ?, NULL)",
+                (EventType.BENEFICIARY_PURGED.value, utcnow().astimezone(UTC).isoformat(),
+                 str(today), json.dumps(data, separators=(",", ":"))))
+        done.append(data)
+    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL
+    conn.commit()
+    return done

@@ -13,9 +13,13 @@ display   antrean-display                            display.toml
 ========  =========================================  ==========================
 
 The other antrean units are disabled (and stopped), so running ``setup`` again with another
-role turns a kiosk into a counter. Nothing but ``systemctl`` is run and nothing is written
-but what ``systemctl enable/disable`` writes. ``--dry-run`` prints the commands;
-``--root DIR`` works on a system image (``systemctl --root``: links only, nothing started).
+role turns a kiosk into a counter. ``--dry-run`` prints the commands; ``--root DIR`` works on
+a system image (``systemctl --root``: links only, nothing started).
+
+Then the post's clock (antrean/timesource.py): the hall Pi gets chrony's drop-in that makes
+it the NTP server of the post's LAN; any other role looks for its post's hub by mDNS and
+points chrony at it. chrony is restarted (not on an image). A hub that cannot be found, or
+no chrony, is said and skipped: the units are set up all the same.
 """
 
 from __future__ import annotations
@@ -61,6 +65,14 @@ _TEXT = {
                   "--config {path}",
         "restart": "  setelah mengubah konfigurasi: sudo systemctl restart {units}",
         "doctor": "  periksa semuanya: sudo antrean doctor --role {role}",
+        "chrony_none": "chrony tidak terpasang: jam Pi ini tidak ikut hub (sudo apt install "
+                       "chrony, lalu ulangi setup)",
+        "chrony_hub": "Jam pos: Pi ini melayani NTP untuk LAN pos ({path}).",
+        "chrony_dev": "Jam pos: chrony mengikuti hub di {address} ({path}).",
+        "chrony_nohub": "Jam pos: hub pos tidak ditemukan lewat mDNS; jalankan setup ini lagi "
+                        "setelah hub menyala (jam Pi ini belum ikut hub).",
+        "chrony_fail": "Jam pos: chrony tidak bisa dimulai ulang (kode {code}); periksa "
+                       "journalctl -u chrony",
     },
     "en": {
         "root": "run as root: sudo antrean setup {role}",
@@ -79,10 +91,19 @@ _TEXT = {
                   "--config {path}",
         "restart": "  after changing a config: sudo systemctl restart {units}",
         "doctor": "  check everything: sudo antrean doctor --role {role}",
+        "chrony_none": "chrony is not installed: this Pi's clock does not follow the hub (sudo "
+                       "apt install chrony, then run setup again)",
+        "chrony_hub": "Post clock: this Pi serves NTP to the post's LAN ({path}).",
+        "chrony_dev": "Post clock: chrony follows the hub at {address} ({path}).",
+        "chrony_nohub": "Post clock: the post's hub was not found by mDNS; run this setup again "
+                        "once the hub is up (this Pi's clock does not follow it yet).",
+        "chrony_fail": "Post clock: chrony could not be restarted (code {code}); see "
+                       "journalctl -u chrony",
     },
 }
 
 Runner = Callable[[list[str]], int]
+HubFinder = Callable[[Path, str, bool], str | None]
 
 
 class SetupError(Exception):
@@ -125,8 +146,11 @@ def _call(cmd: list[str]) -> int:
 
 def run(role: str, *, root: str | None = None, dry_run: bool = False, start: bool = True,
         lang: str = "id", runner: Runner = _call, euid: int | None = None,
-        out: Callable[[str], None] = print) -> int:
-    """Set up ``role``; returns the exit code. Raises :class:`SetupError` with advice."""
+        out: Callable[[str], None] = print, find_hub: HubFinder | None = None) -> int:
+    """Set up ``role``; returns the exit code. Raises :class:`SetupError` with advice.
+
+    ``find_hub(root, role, browse)``: the hub's address for chrony (default: the role's
+    config ``[hub] url``, else by mDNS when ``browse`` — not for a dry run or an image)."""
     cmds = plan(role, root=root, start=start)
     image = Path(root) if root is not None else Path("/")
     if not dry_run:
@@ -144,9 +168,65 @@ def run(role: str, *, root: str | None = None, dry_run: bool = False, start: boo
         code = runner(cmd)
         if code != 0:
             raise SetupError(_t(lang, "failed", code=code, cmd=shlex.join(cmd)))
+    _time_source(role, image, lang, out, find_hub or find_hub_address, dry_run=dry_run,
+                 live=root is None, runner=runner)
     if not dry_run:
         _advise(role, lang, out)
     return 0
+
+
+def _time_source(role: str, image: Path, lang: str, out: Callable[[str], None],
+                 find_hub: HubFinder, *, dry_run: bool, live: bool, runner: Runner) -> None:
+    """Write this role's chrony files (antrean/timesource.py) and restart chrony."""
+    from .timesource import HUB_ROLES, files_for
+
+    if not (image / "etc/chrony").is_dir() and not dry_run:
+        out(_t(lang, "chrony_none"))
+        return
+    address = None if role in HUB_ROLES else find_hub(image, role, live and not dry_run)
+    files = files_for(role, address)
+    if not files:
+        out(_t(lang, "chrony_nohub"))
+        return
+    for rel, text in files.items():
+        out(f"# {'(uji coba) ' if dry_run else ''}/{rel}")
+        if not dry_run:
+            path = image / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    first = "/" + next(iter(files))
+    out(_t(lang, "chrony_hub", path=first) if address is None
+        else _t(lang, "chrony_dev", address=address, path=first))
+    if live and not dry_run:
+        code = runner(["systemctl", "restart", "chrony.service"])
+        if code != 0:
+            out(_t(lang, "chrony_fail", code=code))
+
+
+def find_hub_address(image: Path, role: str, browse: bool, timeout: float = 8.0) -> str | None:
+    """The hub's IP address for chrony: the host of ``[hub] url`` in the role's config if it
+    is an address, else (``browse``) the post's hub found by mDNS — of ``[hub] post``, on
+    ``[mdns] interfaces`` — an IPv4 address first."""
+    import ipaddress
+    import tomllib
+
+    from .discovery import find_hub
+    from .tls import url_host
+
+    try:
+        cfg = tomllib.loads((image / CONFIG_DIR / f"{role}.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        cfg = {}
+    hub, mdns = cfg.get("hub") or {}, cfg.get("mdns") or {}
+    try:
+        return str(ipaddress.ip_address(url_host(str(hub.get("url") or ""))))
+    except ValueError:
+        if not browse:
+            return None
+    peer = find_hub(post=str(hub.get("post") or "") or None, timeout=timeout,
+                    interfaces=list(mdns.get("interfaces") or []) or None)
+    addresses = sorted(peer.addresses, key=lambda a: ":" in a) if peer else []  # IPv4 first
+    return addresses[0].split("%", 1)[0] if addresses else None
 
 
 def _advise(role: str, lang: str, out: Callable[[str], None]) -> None:

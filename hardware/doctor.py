@@ -48,6 +48,7 @@ from .doctor_checks import (
     check_printer,
 )
 from .doctor_city import check_city
+from .doctor_time import check_time_source
 from .doctor_trust import check_hub_key
 from .doctor_voice import check_sound, check_voice
 
@@ -203,7 +204,7 @@ def _token_file(path: str) -> str:
 def plan(s: Settings) -> list[str]:
     """The check ids to run for these settings, in report order."""
     role = s.role
-    ids = ["config", "hub", "hub.key", "clock"]
+    ids = ["config", "hub", "hub.key", "clock", "timesource"]
     if role in ("hub", "hall"):
         ids.append("hub.city")
     if role in ("kiosk", "counter", "display", "hall") or s.token:
@@ -227,6 +228,7 @@ def run_checks(s: Settings, on_result: Callable[[Result], None] | None = None) -
         "hub.key": lambda: check_hub_key(s, f),
         "hub.city": lambda: check_city(f),
         "clock": lambda: check_clock(s, f),
+        "timesource": lambda: check_time_source(s, f),
         "pairing": lambda: check_pairing(s, f),
         "printer": lambda: check_printer(s),
         "buttons": lambda: check_buttons(s),

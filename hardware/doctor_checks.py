@@ -266,11 +266,15 @@ def check_clock(s: Settings, f: Findings) -> Result:
     ahead = ("lebih cepat", "ahead") if off > 0 else ("lebih lambat", "behind")
     found = (f"{shown}; {abs(off):.0f} detik {ahead[0]} dari hub",
              f"{shown}; {abs(off):.0f} s {ahead[1]} of the hub")
+    # chrony (pointed at the hub by `antrean setup`) keeps a device's clock on the hub's.
+    follow = (f"jam Pi ini ikut hub lewat chrony: sudo antrean setup {s.role or 'kiosk'} (bila "
+              "hub pindah alamat), lalu sudo chronyc makestep",
+              f"this Pi's clock follows the hub through chrony: sudo antrean setup "
+              f"{s.role or 'kiosk'} (if the hub moved), then sudo chronyc makestep")
     if abs(off) > CLOCK_FAIL_S:
-        return result("clock", FAIL, title, found, (set_clock[0] + "; samakan dengan jam hub",
-                                                set_clock[1] + "; match the hub's clock"))
+        return result("clock", FAIL, title, found, follow)
     if abs(off) > CLOCK_WARN_S:
-        return result("clock", WARN, title, found, ("samakan jam dengan hub", "match the hub's clock"))
+        return result("clock", WARN, title, found, follow)
     return result("clock", OK, title, found)
 
 

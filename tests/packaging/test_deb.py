@@ -125,7 +125,7 @@ def test_file_name_and_control(deb, control):
     assert f"python3 (>= {major}.{minor})" in depends
     assert f"python3 (<< {major}.{int(minor) + 1})" in depends
     for pkg in ("cage", "libpam-systemd", "espeak-ng-data", "libespeak-ng1", "alsa-utils",
-                "libusb-1.0-0", "libegl1", "libwayland-client0"):
+                "libusb-1.0-0", "libegl1", "libwayland-client0", "chrony"):
         assert pkg in depends
     assert "avahi-daemon" in control["Recommends"]
 
@@ -136,6 +136,7 @@ def test_listing_has_the_units_the_venv_and_the_configs(listing):
     for f in ("/usr/lib/sysusers.d/antrean.conf", "/usr/lib/tmpfiles.d/antrean.conf",
               "/etc/pam.d/antrean", "/usr/lib/udev/rules.d/60-antrean-printer.rules",
               "/usr/share/doc/antrean/copyright", "/usr/share/doc/antrean/README.md",
+              "/usr/share/antrean/chrony/antrean-hub.conf",
               f"{VENV}/pyvenv.cfg", f"{VENV}/bin/antrean"):
         assert f in listing, f
     assert re.search(rf"/usr/bin/antrean -> {VENV}/bin/antrean$", listing["/usr/bin/antrean"])
@@ -151,6 +152,7 @@ def test_the_generic_package_names_live_only_in_the_private_venv(listing):
     sp = f"{lib}/site-packages"
     for app in APPS:
         assert f"{sp}/{app}/__init__.py" in listing, app
+    assert f"{sp}/antrean/data/chrony-hub.conf" in listing  # what `setup hall` copies
     outside = [p for p in listing if not p.startswith(f"{VENV}/")
                and (re.search(r"/(site|dist)-packages(/|$)", p) or p.startswith("/usr/lib/python"))]
     assert outside == []
@@ -303,12 +305,19 @@ def test_remove_keeps_configs_and_purge_keeps_the_posts_data(deb, tmp_path):
             "--log=/dev/null")
     assert run(*dpkg, "-i", deb).returncode == 0
     (root / "var/lib/antrean/antrean.db").write_text("the post's records")
+    for rel in ("etc/chrony/conf.d/antrean-hub.conf", "etc/chrony/sources.d/antrean-hub.sources",
+                "etc/chrony/conf.d/other.conf"):  # as `antrean setup` left them, and another's
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("# test\n")
     assert run(*dpkg, "--remove", "antrean").returncode == 0
     assert not (root / "opt/antrean").exists()
     assert (root / "etc/antrean/hub.toml").exists()  # conffiles stay until purge
     r = run(*dpkg, "--purge", "antrean")
     assert r.returncode == 0, r.stderr
     assert not (root / "etc/antrean/hub.toml").exists()
+    assert not (root / "etc/chrony/conf.d/antrean-hub.conf").exists()  # chrony is chrony's again
+    assert not (root / "etc/chrony/sources.d/antrean-hub.sources").exists()
+    assert (root / "etc/chrony/conf.d/other.conf").exists()
     assert (root / "var/lib/antrean/antrean.db").read_text() == "the post's records"
     assert "kept the post's data" in r.stdout
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -41,6 +42,10 @@ class SenderListener(Protocol):
         """The hub refused a ticket from the outbox for good."""
 
 
+#: Answers kept for :meth:`OutboxSender.wait_for` (the desk waits for one ticket at a time).
+_ANSWERS_KEPT = 16
+
+
 def _retryable(exc: HubError) -> bool:
     return isinstance(exc, HubUnreachable) or exc.status >= 500 or exc.status == 429
 
@@ -59,7 +64,8 @@ class OutboxSender:
         self._retry_max_s, self._refresh_s = retry_max_s, refresh_s
         self._stop = threading.Event()
         self._kick = threading.Event()
-        self._answers: dict[str, dict[str, Any]] = {}
+        # The hub's answers, for the desk waiting on one (a few: it waits for the newest).
+        self._answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._answered = threading.Condition()
         self._failing = False
         self._topped_up_at = float("-inf")
@@ -141,6 +147,8 @@ class OutboxSender:
             self._failing = False
             with self._answered:
                 self._answers[t.request_id] = ticket
+                while len(self._answers) > _ANSWERS_KEPT:  # nobody waits for old ones
+                    self._answers.popitem(last=False)
                 self._answered.notify_all()
         if pending:
             self.drained_at = time.monotonic()

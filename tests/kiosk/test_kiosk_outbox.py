@@ -181,3 +181,22 @@ def test_the_sender_sends_in_order_and_handles_each_answer(box: Outbox) -> None:
     assert [t.state for t in box.tickets()] == ["sent", "refused", "sent"]
     assert told.refused == [("A004", "not_reserved")]
     assert told.states and told.states[-1]["adminduk"].left == 2  # topped up after sending
+
+
+@pytest.mark.parametrize(("state", "available", "says"), [
+    (ReserveState(3, "ok"), True, ""),
+    (ReserveState(0, "ok"), False, "Nomor cadangan habis — mohon tunggu petugas"),
+    (ReserveState(2, "closed"), False, "Tutup"),
+    (ReserveState(0, "quota_reached"), False, "Kuota hari ini habis"),
+    (ReserveState(0, "day_closed"), False, "Tutup"),
+])
+def test_offline_a_tile_follows_its_reserve(state: ReserveState, available: bool,
+                                            says: str) -> None:
+    from kiosk.models import make_tile
+
+    service = {"id": "adminduk", "letter": "A", "name": "Administrasi Kependudukan",
+               "open": True, "waiting": 7, "quota": None, "issued": 0}
+    tile = make_tile(service, "id", state)
+    assert (tile["available"], tile["statusText"]) == (available, says)
+    assert tile["waitingText"] == ""  # how many wait is the hub's to say
+    assert make_tile(service, "id")["waitingText"] == "7 orang menunggu"

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 import psycopg
+from pydantic_core import to_json
 
 from antrean.daylog import LogRow, apply_wire
 from antrean.stats import Tally
@@ -187,20 +188,26 @@ def _apply(conn: psycopg.Connection[Any], post: str, uplink_id: int,
 
 def _count(e: WireEvent, ap: _Applied) -> None:
     """Post-level facts that are no ticket's: complaints, corrections, surge alerts."""
-    etype, data = e["type"], e.get("data") or {}
+    etype = e["type"]
+    if etype not in _COUNTED:  # most events: decided before any parsing
+        return
+    data = e.get("data") or {}
     day = date.fromisoformat(e["at"][:10])  # the event's own day in the post's zone, as the
     # post counts it
     if etype == "complaint.filed":
         ap.counts[(day, "complaint", str(data.get("category") or "lainnya")[:32])] += 1
     elif etype == "ticket.corrected":
         ap.counts[(day, "correction", "")] += 1
-    elif etype == "queue.alert" and isinstance(data.get("service"), str):
+    elif isinstance(data.get("service"), str):  # queue.alert
         ap.alerts[data["service"][:32]] = {**data, "at": e["at"]}
         if data.get("level") == "surge":
             ap.counts[(day, "alert", data["service"][:32])] += 1
     else:
         return
     ap.days.add(day)
+
+
+_COUNTED = frozenset(("complaint.filed", "ticket.corrected", "queue.alert"))
 
 
 _SPECIAL = re.compile(r"[\\\t\n\r\x00]")
@@ -229,20 +236,20 @@ def _copy(conn: psycopg.Connection[Any], sql: str, lines: Iterable[str]) -> None
 def _copy_events(conn: psycopg.Connection[Any], uplink_id: int, new: Sequence[WireEvent]) -> None:
     """The raw log by COPY. Type, time and ticket id were checked against strict patterns
     (wire.py) and JSON escapes every control character, so only backslashes (in the JSON)
-    need doubling here."""
-    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-    keep = ("id", "number", "service", "priority", "issued_at")
+    need doubling here. JSON is written by pydantic-core (Rust): 3x the stdlib encoder."""
     head = f"{uplink_id}\t"
 
     def js(v: Any) -> str:  # the json column takes JSON's own escapes, \\u0000 too
-        return dumps(v).replace("\\", "\\\\")
+        out = to_json(v).decode()
+        return out.replace("\\", "\\\\") if "\\" in out else out
 
     def lines() -> Iterable[str]:
         for e in new:
             t = e.get("ticket")
             data = e.get("data")
             counter = e.get("counter")
-            snap = (js({k: t.get(k) for k in keep})
+            snap = (js({"id": t.get("id"), "number": t.get("number"), "service": t.get("service"),
+                        "priority": t.get("priority"), "issued_at": t.get("issued_at")})
                     if t is not None and e["type"] == "ticket.issued" else _NULL)
             yield "\t".join((head + str(e["seq"]), e["type"], e["at"],
                              t["id"] if t else _NULL, _NULL if counter is None else str(counter),

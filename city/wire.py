@@ -144,6 +144,7 @@ def _data_ok(etype: str, data: dict[str, Any]) -> bool:
 def check_events(events: list[WireEvent]) -> None:
     """Seqs strictly rising, and every ticket event naming a ticket the city can key."""
     last = 0
+    ids: set[Any] = set()  # ticket ids already checked (a ticket has ~4 events a batch)
     for e in events:
         seq = e.get("seq")
         if seq is None or "type" not in e or "at" not in e:
@@ -160,9 +161,12 @@ def check_events(events: list[WireEvent]) -> None:
         t = e.get("ticket")
         if t is None:
             continue
-        if not _uuid(t.get("id")) or not isinstance(t.get("state", ""), str | None):
+        tid = t.get("id")
+        known = isinstance(tid, str) and tid in ids  # (an id may be any JSON: hash a str only)
+        if not (known or _uuid(tid)) or not isinstance(t.get("state", ""), str | None):
             raise BadBatch(f"Peristiwa seq {seq}: tiket tanpa id yang sah.",
                            f"Event seq {seq}: ticket without a valid id.")
+        ids.add(tid)
         if e["type"] == "ticket.issued" and not _issue_ok(t):
             raise BadBatch(f"Peristiwa seq {seq}: data tiket yang diambil tidak lengkap.",
                            f"Event seq {seq}: the issued ticket's facts are incomplete.")

@@ -136,7 +136,8 @@ def test_a_batch_after_a_gap_is_refused_with_where_to_resume(city, city_db, two_
     assert _count(city_db, "SELECT count(*) FROM events") == 10
 
 
-@pytest.mark.parametrize("spoil", ["seq_backwards", "bad_ticket_id", "no_issue_facts",
+@pytest.mark.parametrize("spoil", ["seq_backwards", "bad_ticket_id", "ticket_id_object",
+                                   "no_issue_facts",
                                    "naive_time", "unknown_field", "rating_99", "month_13"])
 def test_a_bad_batch_is_refused_whole(city, city_db, two_posts, spoil):
     hub = two_posts[0]
@@ -148,6 +149,9 @@ def test_a_bad_batch_is_refused_whole(city, city_db, two_posts, spoil):
     elif spoil == "bad_ticket_id":
         i = next(i for i, e in enumerate(events) if i > 3 and e["ticket"])
         events[i] = {**events[i], "ticket": {**events[i]["ticket"], "id": "x'); DROP TABLE"}}
+    elif spoil == "ticket_id_object":  # after the same ticket's valid id: never hashed
+        i = next(i for i, e in enumerate(events) if i > 3 and e["ticket"])
+        events[i] = {**events[i], "ticket": {**events[i]["ticket"], "id": {"id": 1}}}
     elif spoil == "no_issue_facts":
         events[0] = {**events[0], "ticket": {"id": events[0]["ticket"]["id"]}}
     elif spoil == "naive_time":

@@ -16,7 +16,8 @@ from .desk import Desk
 
 __all__ = ["SCENES", "stage"]
 
-SCENES = ("idle", "called", "hub-down", "alert", "transfer", "choose", "out-of-service")
+SCENES = ("idle", "called", "hub-down", "alert", "transfer", "choose", "out-of-service",
+          "nik", "nik-mistyped", "nik-found")
 
 _WIB = timezone(timedelta(hours=7))
 _SERVICES: list[dict[str, Any]] = [
@@ -24,7 +25,7 @@ _SERVICES: list[dict[str, Any]] = [
      "name_en": "Civil Registration", "open": True},
     {"id": "kesehatan", "letter": "B", "name": "Kesehatan", "name_en": "Health", "open": True},
     {"id": "bansos", "letter": "C", "name": "Bantuan Sosial", "name_en": "Social Assistance",
-     "open": True},
+     "open": True, "beneficiary_check": True, "programme": "bansos-2026"},
 ]
 
 
@@ -71,6 +72,11 @@ def stage(desk: Desk, scene: str, now: float | None = None) -> None:
     instant = desk.clock.instant()
     desk.clock.observe_answer(queue, "at", instant, instant)  # as the hub client would
     desk.apply_queue(queue, now)
+    if scene.startswith("nik"):
+        mine = {"number": 2, "state": "serving", "ticket": _ticket(now, "C007", "bansos", None)}
+        queue = _queue(now, [others[0], mine, *others[1:]])
+        desk.apply_queue(queue, now)
+        _stage_nik(desk, scene)
     if scene == "alert":
         desk.apply_event({"type": "device.status", "data": {
             "device": "Kios Pintu Masuk", "role": "kiosk", "component": "printer", "ok": False,
@@ -90,3 +96,18 @@ def stage(desk: Desk, scene: str, now: float | None = None) -> None:
         desk.set_hub_up(False, time.monotonic() - 42)
         desk.say(desk.refusal("next", time.monotonic())[0], "error",  # type: ignore[index]
                  time.monotonic())
+
+
+def _stage_nik(desk: Desk, scene: str) -> None:
+    """The NIK step: typing, a mistyped NIK refused, or the hub's "already received"."""
+    desk.follow_nik()
+    nik = desk.nik
+    for d in "317101550885" if scene == "nik" else "3171013208850001":
+        nik.type_digit(d)
+    if scene == "nik-mistyped":
+        nik.submit()
+    if scene == "nik-found":
+        nik.typed = "3171015508850002"
+        nik.submit()
+        nik.checked({"recorded": True, "day": "2026-11-23", "post": "Pos Kelurahan Sukajadi",
+                     "counter": 3, "source": "city"})

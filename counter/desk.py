@@ -17,6 +17,7 @@ from antrean.palette import priority_colour
 from antrean.posttime import PostClock
 
 from .alerts import Alert, alert_from_event
+from .beneficiary import NikFlow
 from .claim import free_numbers, holder_of
 from .texts import COUNTER_STATE, PRIORITY, TEXTS, duration, text
 
@@ -67,6 +68,7 @@ class Desk:
     clock: PostClock = field(default_factory=PostClock)  # the post's time, as the hub says
     token: TokenSource | None = None  # where this counter's token comes from
     auth: dict[str, Any] | None = None  # the hub's word on this counter (+ "hub_url")
+    nik: NikFlow = field(default_factory=NikFlow)  # a programme's resident: the NIK step
 
     @property
     def refused(self) -> bool:
@@ -234,6 +236,7 @@ class Desk:
             "noticeLevel": notice[1] if notice else "info",
             "transfer": self._transfer_view(),
             "chooser": self._chooser_view(),
+            "nik": self.nik.view(L),
         }
 
     def _out_of_service_view(self) -> dict[str, str]:
@@ -354,6 +357,11 @@ class Desk:
                 "message": self.chooser_message, "free": free, "used": used,
                 "usedText": text(self.lang, "used_by"), "typed": self.typed,
                 "typedText": text(self.lang, "typed")}
+
+    def follow_nik(self) -> None:
+        """Open the NIK step when this counter's called ticket is a programme's resident."""
+        t = self.ticket
+        self.nik.follow(t, self.catalog, self.service_name(t.get("service")) if t else "")
 
     def transfer_choice(self, index: int) -> str | None:
         """The service id behind picker key ``index`` (1-based), if any."""

@@ -115,6 +115,10 @@ class _Worker(QObject):
                 "transfer": lambda: c.transfer(n, args["service"]),
                 "pause": lambda: c.pause(n),
                 "resume": lambda: c.resume(n),
+                # the NIK step (counter/beneficiary.py): the NIK is in args, never logged
+                "nik_check": lambda: c.check_beneficiary(args["programme"], args["nik"]),
+                "nik_record": lambda: c.record_beneficiary(args["programme"], args["nik"],
+                                                           args["ticket"], args["outcome"]),
             }
             result = calls[action]()
         except Exception as exc:  # noqa: BLE001

@@ -6,7 +6,7 @@ Only this module holds user-facing text; QML gets it through the view-model.
 from __future__ import annotations
 
 __all__ = ["TEXTS", "PRIORITY", "DEVICE_STATUS", "COUNTER_STATE", "ROLE_WORDS", "duration",
-           "text"]
+           "long_date", "text"]
 
 TEXTS: dict[str, dict[str, str]] = {
     "id": {
@@ -77,6 +77,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert_more": "+{n} peringatan lain",
         "lang_toggle": "English",
         "services_all": "Semua layanan",
+        "nik_title": "{service} · {number}: NIK penerima",
+        "nik_help": "Ketik 16 angka NIK dari KTP-el, lalu Enter untuk memeriksa.",
+        "nik_count": "{n} dari 16 angka",
+        "nik_check": "Periksa",
+        "nik_record": "Catat NIK",
+        "nik_checking": "Memeriksa…",
+        "nik_erase": "Hapus",
+        "nik_skip": "Tutup",
+        "nik_not_recorded": "Belum tercatat menerima {programme}.",
+        "nik_recorded": "Sudah menerima pada {day} di {post} (loket {counter}).",
+        "nik_recorded_nocounter": "Sudah menerima pada {day} di {post}.",
+        "nik_given": "Diberikan",
+        "nik_refused": "Ditolak: sudah menerima",
+        "nik_retype": "Ketik ulang",
+        "nik_decide": "Keputusan tetap pada petugas: catat salah satu.",
+        "nik_done_given": "{number}: bantuan dicatat DIBERIKAN.",
+        "nik_done_refused": "{number}: dicatat DITOLAK (sudah menerima).",
+        "nik_keys": "Angka: NIK  ·  Enter: periksa  ·  . : hapus  ·  / : tutup",
+        "nik_keys_result": "1: diberikan  ·  2: ditolak  ·  . : ketik ulang  ·  / : tutup",
     },
     "en": {
         "counter": "Counter",
@@ -147,6 +166,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert_more": "+{n} more alerts",
         "lang_toggle": "Indonesia",
         "services_all": "All services",
+        "nik_title": "{service} · {number}: recipient's NIK",
+        "nik_help": "Type the 16 digits of the NIK from the ID card, then Enter to check.",
+        "nik_count": "{n} of 16 digits",
+        "nik_check": "Check",
+        "nik_record": "Record NIK",
+        "nik_checking": "Checking…",
+        "nik_erase": "Erase",
+        "nik_skip": "Close",
+        "nik_not_recorded": "Not yet recorded as receiving {programme}.",
+        "nik_recorded": "Already received on {day} at {post} (counter {counter}).",
+        "nik_recorded_nocounter": "Already received on {day} at {post}.",
+        "nik_given": "Given",
+        "nik_refused": "Refused: already received",
+        "nik_retype": "Retype",
+        "nik_decide": "The decision stays with the clerk: record one.",
+        "nik_done_given": "{number}: assistance recorded as GIVEN.",
+        "nik_done_refused": "{number}: recorded as REFUSED (already received).",
+        "nik_keys": "Digits: NIK  ·  Enter: check  ·  . : erase  ·  / : close",
+        "nik_keys_result": "1: given  ·  2: refused  ·  . : retype  ·  / : close",
     },
 }
 
@@ -185,6 +223,21 @@ def text(lang: str, key: str, **fmt: object) -> str:
     table = TEXTS.get(lang, TEXTS["id"])
     s = table.get(key) or TEXTS["id"][key]
     return s.format(**fmt) if fmt else s
+
+
+_MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                  "September", "Oktober", "November", "Desember"),
+           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")}
+
+
+def long_date(day: str, lang: str = "id") -> str:
+    """``2026-12-07`` → ``7 Desember 2026`` (``7 December 2026``)."""
+    try:
+        y, m, d = (int(p) for p in day.split("-"))
+        return f"{d} {_MONTHS.get(lang, _MONTHS['id'])[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return day
 
 
 def duration(seconds: float | None, lang: str = "id") -> str:

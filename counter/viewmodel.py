@@ -25,6 +25,7 @@ from .desk import Desk
 from .hublink import HubLink
 from .keys import action_for_key, digit_for_key, is_cancel_key, is_confirm_key
 from .lan import LanLink
+from .nikpanel import NikPanel
 from .rows import RowsModel
 from .texts import text
 
@@ -97,6 +98,7 @@ class CounterViewModel(QObject):
         self._debounce = self._timer(150, self._refresh, single=True)
         self._reconnect = self._timer(RECONNECT_MS, self._connect, single=True)
         self._claim_timer = self._timer(int(o.claim_wait_s * 1000), self._decide, single=True)
+        self._nik = NikPanel(self)
         self._render()
 
     def _timer(self, ms: int, fn: Any, *, single: bool = False) -> QTimer:
@@ -149,12 +151,24 @@ class CounterViewModel(QObject):
     transferModel = _model("transfer")  # noqa: N815
     freeNumbersModel = _model("free")  # noqa: N815
     del _model
+    nik = Property(QObject, lambda self: self._nik, constant=True)  # the NIK panel's slots
+
+    def changed(self) -> None:
+        """Something shown changed: render soon (the NIK panel calls this)."""
+        self._changed()
+
+    def send_nik(self, action: str, body: dict[str, Any]) -> None:
+        """A NIK panel request (its body holds the NIK: not logged)."""
+        assert self._hub is not None
+        self.desk.busy = action
+        self._hub.act(action, {"counter": self.desk.number, **body})
 
     def _changed(self) -> None:
         if not self._render_timer.isActive():
             self._render_timer.start()
 
     def _render(self) -> dict[str, Any]:
+        self.desk.follow_nik()
         full = self.desk.view(time.monotonic())
         view = {k: v for k, v in full.items() if k not in _LISTS}
         view["transfer"] = {k: v for k, v in full["transfer"].items() if k != "choices"}
@@ -231,6 +245,8 @@ class CounterViewModel(QObject):
         d = self.desk
         if d.phase == "choose":
             return self._chooser_key(key)
+        if d.nik.open:
+            return self._nik.key(key)
         if d.transfer_open:
             if is_cancel_key(key):
                 d.transfer_open = False
@@ -438,6 +454,12 @@ class CounterViewModel(QObject):
 
     def _on_done(self, action: str, result: Any) -> None:
         d, now = self.desk, time.monotonic()
+        if action.startswith("nik_"):
+            d.busy = None
+            if notice := self._nik.done(action, result):
+                d.say(notice, "ok", now)
+            self._changed()
+            return
         d.say(d.apply_result(action, result, now), "ok", now)
         self._set_up(True)
         self._debounce.start()
@@ -454,6 +476,8 @@ class CounterViewModel(QObject):
                 self._reconnect.start()
         else:
             d.busy = None
+            if action.startswith("nik_"):
+                self._nik.failed(err)
             label = d.action_label("pause" if action == "resume" else action)
             if err["status"] == 401:  # the token was taken back (revoked) while we ran
                 self._connect()  # the hub's word on it comes back as _on_auth

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,22 @@ def write_post_config(path: Path, *, timezone: str | None = None,
     if post_id is not None:
         text = text.replace('id = "pos-contoh"', f'id = "{post_id}"', 1)
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bansos_config(path: Path, *, start: date | None = None, end: date | None = None,
+                  retention: int = 90, post_id: str | None = None) -> Path:
+    """The packaged example post, its Bantuan Sosial programme (bansos-2026, checked by
+    NIK hash) running from 30 days ago to 30 days ahead unless told otherwise."""
+    today = date.today()
+    write_post_config(path, post_id=post_id)
+    text = path.read_text(encoding="utf-8")
+    text = (text.replace("programme_start = 2026-01-01",
+                         f"programme_start = {start or today - timedelta(days=30)}")
+                .replace("programme_end = 2026-12-31",
+                         f"programme_end = {end or today + timedelta(days=30)}")
+                .replace("retention_days = 90", f"retention_days = {retention}"))
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hubproc import HubProcess, write_post_config
+from hubproc import HubProcess, bansos_config, write_post_config
 
 from antrean.beneficiary import ProgrammeKeys, check_nik, nik_hash
 from antrean.config import ConfigError, load_post_config, parse_post_config
@@ -22,21 +22,6 @@ from antrean.config import ConfigError, load_post_config, parse_post_config
 #: a woman (day + 40).
 NIK_A = "3171011508850001"
 NIK_B = "3171015508850002"
-
-
-def bansos_config(path: Path, *, start: date | None = None, end: date | None = None,
-                  retention: int = 90) -> Path:
-    """The packaged example post, its bansos-2026 period moved around today."""
-    today = date.today()
-    start = start or today - timedelta(days=30)
-    end = end or today + timedelta(days=30)
-    write_post_config(path)
-    text = path.read_text(encoding="utf-8")
-    text = (text.replace("programme_start = 2026-01-01", f"programme_start = {start}")
-                .replace("programme_end = 2026-12-31", f"programme_end = {end}")
-                .replace("retention_days = 90", f"retention_days = {retention}"))
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # ----- the NIK's structure -----------------------------------------------------------------

@@ -198,8 +198,12 @@ def test_every_staged_scene_renders(scene):
     assert v["phase"] == ("choose" if scene == "choose" else "ready")
     assert v["hubDown"] == (scene == "hub-down")
     assert bool(v["alerts"]) == (scene == "alert")
-    assert v["ticket"]["present"] == (scene in ("called", "alert", "transfer"))
+    assert v["ticket"]["present"] == (scene in ("called", "alert", "transfer")
+                                      or scene.startswith("nik"))
     assert v["transfer"]["open"] == (scene == "transfer")
+    assert v["nik"]["open"] == scene.startswith("nik")
+    assert v["nik"]["problem"].startswith("Tanggal lahir") == (scene == "nik-mistyped")
+    assert v["nik"]["result"].startswith("Sudah menerima") == (scene == "nik-found")
 
 
 def test_durations_read_naturally():

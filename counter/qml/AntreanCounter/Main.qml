@@ -243,5 +243,15 @@ Window {
             onChosen: (service) => win.vm.chooseTransfer(service)
             onCancelled: win.vm.cancelTransfer()
         }
+
+        NikPanel {
+            objectName: "nikPanel"
+            visible: win.v.nik.open && !win.v.outOfService
+            theme: ui
+            view: win.v
+            vm: win.vm
+            anchors { left: parent.left; right: parent.right; top: banners.bottom
+                      bottom: parent.bottom }
+        }
     }
 }

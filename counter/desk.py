@@ -217,7 +217,7 @@ class Desk:
             "hubDownDetail": text(L, "hub_down_detail", d=duration(
                 now_mono - self.down_since if self.down_since is not None else 0, L)),
             "connectingText": text(L, "connecting"),
-            "clock": self.clock.text(zone=False),  # "14.05"; "—" until the hub said
+            "clock": self.clock.text(),  # "14.05 WIB"; "—" until the hub said
             "keysHelp": self._keys_help(),
             "busy": self.busy is not None,
             "paused": self.counter_state == "paused",

@@ -58,7 +58,7 @@ def test_the_zone_is_the_posts_by_name_or_by_offset() -> None:
     assert clock.text() == "14.05 WITA"
     clock.observe_answer({"at": at.isoformat(), "tz": "Asia/Makassar"}, "at", m.mono, m.mono)
     assert isinstance(clock.zone, ZoneInfo) and clock.text() == "14.05 WITA"
-    assert clock.text(zone=False) == "14.05"  # the counter writes no zone
+    assert clock.text(zone=False) == "14.05"  # where the zone is said once nearby
 
 
 @pytest.mark.parametrize("tz, expected", [

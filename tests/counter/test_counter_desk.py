@@ -63,7 +63,7 @@ def test_the_called_ticket_comes_from_the_hubs_queue_with_its_waits():
                            "priorityColor": PRIORITY_COLOURS["elderly"],
                            "waited": "Menunggu 18 mnt", "calledAgo": "dipanggil 1 mnt lalu",
                            "recalls": "", "empty": ""}
-    assert v["clock"] == "09.00"  # the post's time, the Indonesian way; no zone at a counter
+    assert v["clock"] == "09.00 WIB"  # the post's time, the Indonesian way, zone and all
     assert v["nextLabel"] == "Selesai & Panggil Berikutnya"
     assert "A012 dicatat SELESAI" in v["nextHint"]
     assert v["queue"][0]["oldest"] == "10 mnt"
@@ -77,7 +77,7 @@ def test_the_clock_is_the_posts_and_unknown_until_the_hub_said():
     d.apply_queue(queue({"number": 2, "state": "serving", "ticket": ticket()}),
                   now_epoch=T0 - three_days)
     v = d.view(now_mono=1.0, now_epoch=T0 - three_days + 30)
-    assert v["clock"] == "09.00"
+    assert v["clock"] == "09.00 WIB"
     assert v["ticket"]["calledAgo"] == "dipanggil 1 mnt lalu"  # by the hub's clock
 
 

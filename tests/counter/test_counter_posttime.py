@@ -1,4 +1,5 @@
-"""The counter's clock is the post's (the hub's), "14.05" with no zone; "—" until known."""
+"""The counter's clock is the post's (the hub's), "14.05 WITA" in the post's zone; "—" until
+known."""
 
 from __future__ import annotations
 
@@ -26,6 +27,6 @@ def test_no_time_until_the_hub_answers(qtbot, make_vm, window) -> None:
                     timeout=2000)
 
 
-def test_the_posts_time_without_a_zone(wita_hub, make_vm) -> None:
+def test_the_posts_time_in_its_zone(wita_hub, make_vm) -> None:
     vm = make_vm(wita_hub, number=7)
-    assert vm.render_now()["clock"] in post_minutes("Asia/Makassar")
+    assert vm.render_now()["clock"] in {f"{m} WITA" for m in post_minutes("Asia/Makassar")}

@@ -6,7 +6,8 @@ A Raspberry Pi's SD card takes 5-50 ms a sync. bench/slowfsync.c (built here wit
 is preloaded into a real hub process and adds D ms to each fsync/fdatasync. For each D a
 fresh hub serves, for ``--seconds``:
 - 4 kiosks issuing back to back (each answer, then the next ticket);
-- 4 counters, each "next", a pause, "finish", a pause (a cycle every 0.5 s);
+- 4 counters, each "next", a pause, "finish", a pause (a cycle every 0.5 s), each holding
+  its counter number already (a desk takes it once, at the start of the day);
 - 2 displays on the event stream (when each call's ``ticket.called`` arrives);
 - a reader of ``/services`` every 20 ms (a kiosk's screen), while all that writes.
 Every client is a process of its own (no client waits on another's GIL); times are
@@ -30,7 +31,6 @@ import multiprocessing as mp
 import os
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import ROOT, HubProcess, pct
+from _common import HubProcess, pct
+from hubproc import SyncCounts, build_slowfsync, slowfsync_env
 from websockets.sync.client import connect
 
 SERVICES = ["adminduk", "kesehatan", "bansos"]
@@ -48,32 +49,11 @@ COUNTER_CYCLE_S = 0.5
 POLL_EVERY_S = 0.02
 
 
-# ----- the shim ------------------------------------------------------------------------------
+# ----- the shim (tests/hubproc.py builds it, and reads its counters) -------------------------
 def build_shim(out: Path) -> Path:
     if shutil.which("cc") is None:
         sys.exit("slowdisk: needs a C compiler as `cc` (apt install gcc) to build the shim")
-    so = out / "slowfsync.so"
-    subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-Wall", "-o", str(so),
-                    str(ROOT / "bench" / "slowfsync.c"), "-ldl"], check=True)
-    return so
-
-
-class SyncCounts:
-    """The shim's two counters (all syncs, WAL syncs) in a file it maps shared."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.write_bytes(bytes(16))
-
-    def read(self) -> tuple[int, int]:
-        return struct.unpack("<QQ", self.path.read_bytes()[:16])  # type: ignore[return-value]
-
-
-def shim_env(so: Path, delay_ms: float, counts: SyncCounts | None = None) -> dict[str, str]:
-    env = {"LD_PRELOAD": str(so), "SLOWFSYNC_MS": str(delay_ms)}
-    if counts is not None:
-        env["SLOWFSYNC_COUNTS"] = str(counts.path)
-    return env
+    return build_slowfsync(out)
 
 
 _RAW_PROBE = """
@@ -94,7 +74,7 @@ def raw_commit_rate(so: Path, folder: Path, delay_ms: float, seconds: float) -> 
     """SQLite alone, one durable insert per commit, under the shim: commits per second."""
     db = folder / f"raw-{delay_ms:g}.db"
     out = subprocess.run([sys.executable, "-c", _RAW_PROBE, str(db), str(seconds)],
-                         env=dict(os.environ, **shim_env(so, delay_ms)), check=True,
+                         env=dict(os.environ, **slowfsync_env(so, delay_ms)), check=True,
                          capture_output=True, text=True).stdout
     return float(out)
 
@@ -187,6 +167,9 @@ def mixed_load(hub: HubProcess, seconds: float) -> dict[str, Any]:
     ctx = mp.get_context("fork")
     go, ready, out = ctx.Event(), ctx.Semaphore(0), ctx.Queue()
     tokens = [hub.counter_token(n) for n in range(1, 5)]
+    for n, token in enumerate(tokens, 1):  # each desk takes its number (once a day at a post)
+        httpx.post(f"{hub.url}/api/v1/counters/{n}/resume", timeout=30,
+                   headers={"Authorization": f"Bearer {token}"}).raise_for_status()
     since = httpx.get(f"{hub.url}/api/v1/queue", timeout=30).json()["last_seq"]
     stop_at = time.monotonic() + 3 + seconds  # the clients start together, then run
     procs = [ctx.Process(target=_display, args=(hub.url, hub.tokens["display"], since, ready,
@@ -237,7 +220,7 @@ def figures(results: dict[str, list[dict[str, Any]]], seconds: float,
 
 def run_delay(so: Path, folder: Path, delay_ms: float, seconds: float) -> dict[str, float]:
     counts = SyncCounts(folder / f"counts-{delay_ms:g}")
-    hub = HubProcess(folder / f"hub-{delay_ms:g}", env=shim_env(so, delay_ms, counts))
+    hub = HubProcess(folder / f"hub-{delay_ms:g}", env=slowfsync_env(so, delay_ms, counts))
     hub.make_tokens()
     hub.start(timeout=120)
     try:

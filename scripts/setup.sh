@@ -15,6 +15,9 @@ APT_PKGS=(python3-venv python3-dev libespeak-ng1 espeak-ng zbar-tools sox alsa-u
           poppler-utils
           # libfaketime: the tests run a real hub across the post's midnight
           faketime
+          # a C compiler: tests and bench/slowdisk.py build bench/slowfsync.c, an
+          # LD_PRELOAD shim that makes fsync as slow as an SD card's
+          gcc libc6-dev
           # Qt's xcb platform (an X11 desktop): what `ldd` names for PySide6's
           # plugins/platforms/libqxcb.so, lib/libQt6XcbQpa.so.6 and xcbglintegrations/*.
           # Without them `make post` stops at once ("Could not load the Qt platform plugin").

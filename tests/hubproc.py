@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -71,6 +73,50 @@ def faketime_env(spec: str) -> dict[str, str]:
     if not libs:
         raise RuntimeError("libfaketime is missing: scripts/setup.sh installs the faketime package")
     return {"LD_PRELOAD": libs[0], "FAKETIME": spec}
+
+
+SLOWFSYNC_C = Path(__file__).resolve().parent.parent / "bench" / "slowfsync.c"
+
+
+def build_slowfsync(out_dir: Path) -> Path:
+    """Build bench/slowfsync.c (an LD_PRELOAD shim adding a delay to every fsync, to stand
+    in for an SD card) with ``cc``; returns the shared object."""
+    cc = shutil.which("cc")
+    if cc is None:
+        raise RuntimeError("no C compiler as `cc`: scripts/setup.sh installs gcc")
+    so = Path(out_dir) / "slowfsync.so"
+    subprocess.run([cc, "-shared", "-fPIC", "-O2", "-Wall", "-o", str(so), str(SLOWFSYNC_C),
+                    "-ldl"], check=True)
+    return so
+
+
+class SyncCounts:
+    """The shim's counters, in a file it maps shared: every sync, WAL syncs begun, WAL
+    syncs returned (in WAL mode with synchronous=FULL, one WAL sync per commit)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.write_bytes(bytes(24))
+
+    def read(self) -> tuple[int, int, int]:
+        return struct.unpack("<QQQ", self.path.read_bytes()[:24])  # type: ignore[return-value]
+
+    @property
+    def commit_in_flight(self) -> bool:
+        _, begun, returned = self.read()
+        return begun > returned
+
+
+def slowfsync_env(so: Path, delay_ms: float, counts: SyncCounts | None = None,
+                  hold: Path | None = None) -> dict[str, str]:
+    """Environment for a process whose every fsync takes ``delay_ms`` longer (and waits
+    while the file ``hold`` exists)."""
+    env = {"LD_PRELOAD": str(so), "SLOWFSYNC_MS": str(delay_ms)}
+    if counts is not None:
+        env["SLOWFSYNC_COUNTS"] = str(counts.path)
+    if hold is not None:
+        env["SLOWFSYNC_HOLD"] = str(hold)
+    return env
 
 
 class PortTaken(RuntimeError):

@@ -15,7 +15,7 @@ from .daylog import LiveDay
 from .guard import GuardedRoute
 from .hub import Hub
 from .hub_reserves import reserve_stats
-from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, file_complaint
+from .lead import COMPLAINT_CATEGORIES, complaints, corrections, day_extras, stage_complaint
 from .params import DayQuery as Day
 from .stats import day_stats, stats_from_rows
 from .survey import day_answers, skm_stats
@@ -108,8 +108,10 @@ def build_lead_router(require: Any) -> APIRouter:
     async def new_complaint(body: ComplaintBody, request: Request,
                             dev: Annotated[Device, Depends(require("kiosk", "lead"))],
                             ) -> dict[str, Any]:
-        ev = file_complaint(_hub(request), body.category, body.text, body.number, dev.name,
-                            str(body.request_id) if body.request_id else None)
+        hub = _hub(request)
+        ev = await hub.settle(stage_complaint(hub, body.category, body.text, body.number,
+                                              dev.name, str(body.request_id)
+                                              if body.request_id else None))
         return {"id": ev["seq"], "at": ev["at"], "category": body.category,
                 "lapor": {"web": "lapor.go.id", "sms": "1708"}}
 
@@ -128,12 +130,15 @@ def build_lead_router(require: Any) -> APIRouter:
     @r.post("/tickets/{ticket_id}/correct")
     async def correct(ticket_id: UUID, body: CorrectionBody, request: Request,
                       dev: Annotated[Device, lead]) -> dict[str, Any]:
-        return _hub(request).correct(str(ticket_id), body.outcome, body.reason, dev.name)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_correct(str(ticket_id), body.outcome, body.reason,
+                                                  dev.name))
 
     @r.post("/ratings", status_code=201)
     async def rate(body: RatingBody, request: Request,
                    dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> dict[str, Any]:
-        return _hub(request).rate(body.number, body.rating, dev.name)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_rate(body.number, body.rating, dev.name))
 
     @r.get("/tickets/by-number/{number}")
     async def by_number(number: Annotated[str, Path(pattern=r"^[A-Z][0-9]{3,5}$")],
@@ -146,7 +151,7 @@ def build_lead_router(require: Any) -> APIRouter:
         from .server import ApiError
 
         hub = _hub(request)
-        tid = hub.state.by_number.get((_day(hub, date_), number))
+        tid = hub.view.by_number.get((_day(hub, date_), number))  # as committed
         t = hub.ticket(tid) if tid else None
         if t is None:
             raise ApiError(404, "unknown_ticket", "Nomor antrean tidak ditemukan.",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from .auth import Device
 from .guard import GuardedRoute
 from .hub import Hub
-from .hub_reserves import top_up
+from .hub_reserves import stage_top_up
 
 __all__ = ["build_reserves_router"]
 
@@ -26,6 +26,6 @@ def build_reserves_router(require: Any) -> APIRouter:
         "services": [{"id", "letter", "status": ok|closed|quota_reached|day_closed,
         "numbers": [...]}]}``."""
         hub: Hub = request.app.state.hub
-        return top_up(hub, dev)
+        return await hub.settle(stage_top_up(hub, dev))  # once the grant is on disk
 
     return r

@@ -21,7 +21,7 @@ from .auth import Device
 from .guard import GuardedRoute
 from .hub import Hub
 from .openapi_doc import CREATED_OR_REPEATED
-from .survey import submit_survey
+from .survey import stage_survey
 
 __all__ = ["build_survey_router", "SurveyBody", "questions_json"]
 
@@ -96,7 +96,8 @@ def build_survey_router(require: Any) -> APIRouter:
         answers: BaseModel = body.answers
         profile: dict[str, str] = (cast(BaseModel, body.profile).model_dump(exclude_none=True)
                                    if body.profile else {})
-        result, created = submit_survey(_hub(request), body.ticket, answers.model_dump(),
-                                        profile, str(body.request_id), dev.name)
+        hub = _hub(request)
+        result, created = await hub.settle(stage_survey(
+            hub, body.ticket, answers.model_dump(), profile, str(body.request_id), dev.name))
         return JSONResponse(result, status_code=201 if created else 200)
     return r

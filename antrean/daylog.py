@@ -139,10 +139,15 @@ class LiveDay:
 
     def __init__(self, storage: Storage, day: str) -> None:
         self.day = day
-        self._rows = {r.ticket_id: r for r in day_rows(storage, day)}
+        rows, self.seq = _read_day(storage, day)
+        self._rows = {r.ticket_id: r for r in rows}
 
     def apply(self, wire: dict[str, Any]) -> None:
-        """Apply one event as the hub broadcast it (``at`` in the post's zone)."""
+        """Apply one event as the hub broadcast it (``at`` in the post's zone). One the
+        rows were read with is skipped: the hub's writer commits on a thread of its own, so
+        an event can be on disk (and read) before the hub broadcasts it."""
+        if wire["seq"] <= self.seq:
+            return
         t = wire.get("ticket")
         if wire["type"] == "ticket.issued" and t and t["issued_at"][:10] != self.day:
             return  # another day's ticket (issued_at is in the post's zone)
@@ -154,19 +159,29 @@ class LiveDay:
 
 def day_rows(storage: Storage, day: str) -> list[LogRow]:
     """Every ticket issued on ``day`` with its times and outcome, in issue order."""
+    return _read_day(storage, day)[0]
+
+
+def _read_day(storage: Storage, day: str) -> tuple[list[LogRow], int]:
+    """:func:`day_rows`, and the last seq of the log they were read from (one snapshot)."""
     parse = datetime.fromisoformat
     with storage.engine.connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
-        rows: dict[str, LogRow] = {
-            tid: LogRow(tid, number, service, priority, parse(issued), kiosk=kiosk)
-            for tid, number, service, priority, issued, kiosk in raw.execute(_TICKETS, (day,))
-        }
-        changes = raw.execute(_SAME_DAY, (day,)).fetchall()
-        changes += raw.execute(_LATER_DAYS, (day, day)).fetchall()
+        raw.execute("BEGIN")  # one read transaction: the rows and the seq agree
+        try:
+            rows: dict[str, LogRow] = {
+                tid: LogRow(tid, number, service, priority, parse(issued), kiosk=kiosk)
+                for tid, number, service, priority, issued, kiosk in raw.execute(_TICKETS, (day,))
+            }
+            changes = raw.execute(_SAME_DAY, (day,)).fetchall()
+            changes += raw.execute(_LATER_DAYS, (day, day)).fetchall()
+            last = int(raw.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
+        finally:
+            raw.rollback()
     get = rows.get  # the loop below runs once per event (300k on a 100k-ticket day)
     for etype, at, tid, counter, outcome, rating in changes:
         r = get(tid)
         if r is not None:
             apply_change(r, etype, at, counter, outcome, rating)
-    return [r.finish() for r in rows.values()]
+    return [r.finish() for r in rows.values()], last

@@ -99,6 +99,12 @@ class DeviceRegistry:
     # ----- last seen and listing ----------------------------------------------------------
     def flush(self) -> None:
         """Write last-seen times (devices with an open stream are seen now)."""
+        seen = self.take_seen()
+        if not self.write_seen(seen):
+            self.keep_seen(seen)
+
+    def take_seen(self) -> dict[int, datetime]:
+        """The last-seen times to write (on the hub's loop: they change there)."""
         now = self._now()
         for did, queues in self._streams.items():
             if queues:
@@ -106,11 +112,21 @@ class DeviceRegistry:
                 self._dirty.add(did)
         dirty = {d: self._seen[d] for d in self._dirty if d in self._seen}
         self._dirty.clear()
+        return dirty
+
+    def write_seen(self, seen: dict[int, datetime]) -> bool:
+        """Write them (any thread: the hub's timer writes from a worker thread, so a slow
+        card's fsync never holds up its loop); False if the disk refused."""
         try:
-            self._storage.set_last_seen(dirty)
-        except Exception:  # a full or locked disk: keep them for the next flush
+            self._storage.set_last_seen(seen)
+        except Exception:  # a full or locked disk: kept for the next flush
             log.exception("could not write devices' last-seen times")
-            self._dirty.update(dirty)
+            return False
+        return True
+
+    def keep_seen(self, seen: dict[int, datetime]) -> None:
+        """Times a failed write did not take: written with the next flush."""
+        self._dirty.update(seen)
 
     def listing(self) -> list[dict[str, Any]]:
         """Every device with role, name, created, last seen (memory first), revoked,

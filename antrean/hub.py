@@ -1,10 +1,18 @@
 """The hub's core service: the queue in memory, the log on disk, live subscribers.
 
 Every mutating call runs on the server's event loop thread, one at a time: the queue
-checks the request and applies its events in memory, the events are committed to SQLite
-in one durable transaction, and only then are they answered and broadcast. If the commit
-fails, the in-memory queue is rebuilt from the database, so memory never runs ahead of
-disk. Reads (queue, services, tickets) are answered from memory.
+checks the request and applies its events in memory (:attr:`Hub.state`) and hands them to
+the one writer (antrean/writer.py), which commits on a thread of its own — changes that
+come while a commit is in flight join the next one, so one fsync holds several tickets.
+A change is answered and broadcast only once the commit that holds it returned, in the
+order the changes were made. If a commit fails, that change and every one staged after
+it are refused and memory is rebuilt from the database, so memory never runs ahead of
+disk. Reads (queue, services, tickets) are answered at once from :attr:`Hub.view`, the
+queue as committed: they never wait on the disk, and never show what is not on it yet.
+
+In-process callers (tests, tools, the hub's own timers) use the plain methods
+(``issue``, ``call_next``…), which return once the change is durable; the server stages
+(``stage_issue``…) and awaits :meth:`Hub.settle`, so the event loop never waits on a disk.
 """
 
 from __future__ import annotations
@@ -13,15 +21,12 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import uuid
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
-
-from . import __version__
 from .auth import Device
 from .clock import Clock, GuardedClock, SystemClock
 from .config import PostConfig
@@ -30,22 +35,25 @@ from .daylog import LiveDay
 from .days import PostCalendar, close_span
 from .dbcheck import check_folder, classify
 from .devices import DeviceRegistry
-from .hub_reserves import check_reserved
+from .hubcommands import HubCommands
 from .hubhealth import ClockWatch, HubUnavailable, StorageHealth
-from .model import Counter, Event, EventType, Ticket, TicketState
-from .queue import QueueError, QueueState
-from .storage import Storage
-from .visibility import STATUS_COMPONENTS
+from .model import Event, EventType, Ticket
+from .queue import QueueState
+from .staged import Staged, Wire
+from .storage import Storage, TicketRow
+from .writer import GroupWriter, Job
 
-__all__ = ["Hub", "HubUnavailable"]
+__all__ = ["Hub", "HubUnavailable", "Staged"]
 
 log = logging.getLogger(__name__)
 
 #: How many events a slow live subscriber may lag before it is dropped (it resumes by seq).
 SUBSCRIBER_QUEUE = 2000
 
+T = TypeVar("T")
 
-class Hub:
+
+class Hub(HubCommands):
     def __init__(self, config: PostConfig, data_dir: str | Path, clock: Clock | None = None) -> None:
         self.config = config
         # The time the hub writes never runs backwards (held at the log's last event).
@@ -61,9 +69,11 @@ class Hub:
         except BaseException:
             self._lock.release()
             raise
+        self._writer = GroupWriter(self.storage)
         try:
             self._open()
         except BaseException as exc:
+            self._writer.close()
             self.storage.close()
             self._lock.release()
             fault = classify(exc, self.storage.path) if isinstance(exc, Exception) else None
@@ -82,7 +92,12 @@ class Hub:
         # whether the hub's "clock behind" status stands (as last written in its log)
         self._clock_alert = self.storage.last_status("Hub", "clock") is False
         self._stale = False  # memory may be ahead of disk: reload before anything else
-        self.state = QueueState(config)
+        self._pending: deque[Staged[Any]] = deque()  # staged, in order, not yet answered
+        self._inflight: dict[tuple[str, str], Staged[Any]] = {}  # idempotency keys
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self.state = QueueState(config)  # with every staged change
+        self.view = QueueState(config)  # as committed: what reads show
         self.day = ""  # the post day the queue in memory holds
         self.closed_through = self.storage.last_closed_day()  # days up to it are closed
         self.last_seq = 0
@@ -98,12 +113,15 @@ class Hub:
 
     # ----- lifecycle -------------------------------------------------------------------
     def reload(self) -> None:
-        """Rebuild the in-memory queue from today's events in the log."""
-        state = QueueState(self.config)
+        """Rebuild the in-memory queue from today's events in the log (once every staged
+        change has been committed and answered)."""
+        self._settle_writer()
+        state, view = QueueState(self.config), QueueState(self.config)
         today = self.calendar.day_of(self.now())
         for e in self.storage.load_events(day=today):
             state.apply(e)
-        self.state, self.day = state, today
+            view.apply(e)
+        self.state, self.view, self.day = state, view, today
         self.last_seq = self.storage.last_seq()
         log.info("queue loaded: %d tickets today, last seq %d", len(state.tickets), self.last_seq)
 
@@ -157,6 +175,7 @@ class Hub:
         closed day up to ``through``, nothing is replayed (the first day of a post's
         database would otherwise be replayed twice at every start).
         """
+        self._settle_writer()  # the log must hold every ticket issued so far
         if not self.storage.issued_between(self.closed_through, through):
             self.closed_through = through
             return
@@ -175,6 +194,13 @@ class Hub:
         self.closed_through = through
 
     def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._settle_writer()
+        self._writer.close()
+        commits, changes = self.write_stats
+        if commits:
+            log.info("the writer committed %d changes in %d commits (%.1f a commit)",
+                     changes, commits, changes / commits)
         for q in list(self._subscribers):
             q.put_nowait(None)
         self._subscribers.clear()
@@ -182,152 +208,143 @@ class Hub:
         self.storage.close()
         self._lock.release()
 
-    def now(self) -> datetime:
-        return self.clock.now()
-
     # ----- auth --------------------------------------------------------------------
     def device_for(self, token: str) -> Device | None:
         """The device a token belongs to; None if unknown or revoked (see devices.py)."""
         return self.devices.authenticate(token)
 
-    # ----- the wire ---------------------------------------------------------------------
-    def local(self, dt: datetime | None) -> str | None:
-        return dt.astimezone(self.tz).isoformat() if dt is not None else None
+    # ----- staging, committing, answering --------------------------------------------------
+    def stage(self, events: Sequence[Event], answer: Callable[[Wire], T], *,
+              key: tuple[str, str] | None = None, days: Sequence[str] | None = None,
+              tickets: Mapping[str, Ticket] | None = None, rows: Sequence[TicketRow] = (),
+              snaps: Sequence[dict[str, Any] | None] | None = None) -> Staged[T]:
+        """Hand already-applied ``events`` (and new tickets' ``rows``) to the writer.
 
-    def ticket_json(self, t: Ticket, now: datetime | None = None) -> dict[str, Any]:
-        now = now or self.now()
-        pos = self.state.position(t, now)
-        return {
-            "id": t.id,
-            "number": t.number,
-            "service": t.service,
-            "priority": t.priority,
-            "state": t.state.value,
-            "issued_at": self.local(t.issued_at),
-            "called_at": self.local(t.called_at),
-            "finished_at": self.local(t.finished_at),
-            "counter": t.counter,
-            "position": pos,
-            "estimated_wait_s": self.state.estimated_wait_s(t, now, pos),
-            "recalls": t.recalls,
-            "transfers": t.transfers,
-            "rating": t.rating,
-            "surveyed": t.id in self.state.surveys,
-        }
-
-    def counter_json(self, c: Counter, now: datetime | None = None) -> dict[str, Any]:
-        t = self.state.tickets.get(c.ticket_id) if c.ticket_id else None
-        return {
-            "number": c.number,
-            "state": c.state.value,
-            "services": list(c.services) if c.services else None,
-            "device": c.device,
-            "ticket": self.ticket_json(t, now) if t else None,
-            "updated_at": self.local(c.updated_at),
-        }
-
-    def day_json(self, now: datetime | None = None) -> dict[str, Any]:
-        """The post day the queue holds: its date, when it closes, whether it has."""
-        now = now or self.now()
-        return {"date": self.day, "closes_at": self.local(self.calendar.closes_at(self.day)),
-                "closed": self.calendar.is_closed(self.day, now)}
-
-    def services_json(self) -> list[dict[str, Any]]:
-        now = self.now()
-        day = self.state.day_of(now)
-        closed = self.calendar.is_closed(day, now)  # after [post] day_ends: nothing opens
-        out = []
-        for s in self.config.services:
-            live = self.state.services[s.id]
-            out.append({
-                "id": s.id,
-                "letter": s.letter,
-                "name": s.name,
-                "name_en": s.name_en,
-                "description": s.description,
-                "description_en": s.description_en,
-                "open": live.open and not closed,
-                "waiting": self.state.waiting_count(s.id),
-                "quota": s.quota,
-                "issued": self.state.issued.get((day, s.id), 0),
-                "standard": s.standard.model_dump(),
-                # the counter asks for the NIK of such a service's residents
-                "beneficiary_check": s.beneficiary_check,
-                "programme": s.programme or None,
-            })
-        return out
-
-    def queue_json(self) -> dict[str, Any]:
-        now = self.now()
-        closed = self.calendar.is_closed(self.day, now)
-        services = []
-        for s in self.config.services:
-            line = self.state.waiting[s.id]  # sorted: the oldest and the counts are at hand
-            first = line.oldest()
-            oldest = first.issued_at if first is not None else None
-            services.append({
-                "id": s.id,
-                "letter": s.letter,
-                "name": s.name,
-                "open": self.state.services[s.id].open and not closed,
-                "waiting": len(line),
-                "priority_waiting": len(line.priority),
-                "oldest_wait_s": max(0, int((now - oldest).total_seconds())) if oldest else None,
-                "open_counters": self.state.open_counters(s.id),
-            })
-        counters = [self.counter_json(c, now) for _, c in sorted(self.state.counters.items())]
-        alerts = [{"service": sid, "oldest_wait_s": next(
-            (s["oldest_wait_s"] for s in services if s["id"] == sid), None), "limit_s": limit}
-            for sid, limit in self.alerts.items()]
-        return {"at": self.local(now), "last_seq": self.last_seq, "day": self.day_json(now),
-                "clock": self.clock_watch.status(), "services": services, "counters": counters,
-                "alerts": alerts}
-
-    def health_json(self) -> dict[str, Any]:
-        now = self.now()
-        return {**self.storage_health.status(),
-                "post": {"id": self.config.post.id, "name": self.config.post.name},
-                "api": 1, "version": __version__, "time": self.local(now),
-                "tz": self.config.post.timezone, "day": self.day_json(now),
-                "clock": self.clock_watch.status(),
-                "city": self.uplink.status() if self.uplink is not None else None}
-
-    # ----- committing and broadcasting ---------------------------------------------------
-    def commit_events(self, events: Sequence[Event]) -> list[dict[str, Any]]:
-        """Persist and broadcast events that change no queue state (alerts, complaints…)."""
-        return self._commit(events)
-
-    def _commit(self, events: Sequence[Event], days: Sequence[str] | None = None,
-                tickets: Mapping[str, Ticket] | None = None) -> list[dict[str, Any]]:
-        """Persist already-applied events; on failure rebuild memory and refuse.
-
-        ``days`` (default: each event's own date) and ``tickets`` (default: the live queue)
-        are given by the day's closing, whose events belong to a day already over.
+        ``answer`` builds the reply from the committed events once they are durable.
+        ``days`` (default: each event's own date) and ``tickets`` (default: the live queue,
+        for the events' ticket snapshots) are given by the day's closing, whose events
+        belong to a day already over. With nothing to write, the staged is a barrier.
         """
-        now = self.now()
-        tickets = self.state.tickets if tickets is None else tickets
-        snaps = []
-        for e in events:
-            t = tickets.get(e.ticket_id) if e.ticket_id else None
-            snaps.append(self.ticket_json(t, now) if t else None)
-        if days is None:
-            days = [self.calendar.day_of(e.at) for e in events]
-        try:
-            seqs = []
-            if events:
-                with self.storage.transaction() as tx:
-                    seqs = tx.append(events, days, snaps)
-        except Exception as exc:
-            raise self._write_failed(exc) from exc
+        if not events and not rows:
+            staged: Staged[T] = Staged(None, answer, key)
+        else:
+            if snaps is None:
+                now = self.now()
+                tickets = self.state.tickets if tickets is None else tickets
+                snaps = [self.ticket_json(t, now, self.state)
+                         if e.ticket_id and (t := tickets.get(e.ticket_id)) else None
+                         for e in events]
+            if days is None:
+                days = [self.calendar.day_of(e.at) for e in events]
+            staged = Staged(Job(events, days, snaps, rows), answer, key)
+        self._pending.append(staged)
+        if key is not None:
+            self._inflight[key] = staged
+        if staged.job is not None:
+            self._writer.submit(staged.job)
+        return staged
+
+    def inflight(self, key: tuple[str, str]) -> Staged[Any] | None:
+        """The staged change holding this idempotency key, while it is not answered."""
+        return self._inflight.get(key)
+
+    def wait(self, staged: Staged[T]) -> T:
+        """Block until ``staged`` is committed and answered; its answer (or refusal)."""
+        self._settle_writer()
+        return staged.result()
+
+    async def settle(self, staged: Staged[T]) -> T:
+        """Await ``staged``'s commit without holding up the event loop; its answer."""
+        self.attach_loop()
+        self._drain()  # what was committed before this loop was known
+        return await staged.wait()
+
+    def run(self, stage: Callable[..., Staged[T]], *args: Any) -> T:
+        """Stage and wait, on the hub's loop if it runs one in another thread (a test's
+        or a tool's call must not race the loop that owns the queue)."""
+        loop = self._loop
+        if (loop is not None and loop.is_running()
+                and threading.get_ident() != self._loop_thread):
+            return asyncio.run_coroutine_threadsafe(self._stage_settle(stage, *args),
+                                                    loop).result()
+        return self.wait(stage(*args))
+
+    async def _stage_settle(self, stage: Callable[..., Staged[T]], *args: Any) -> T:
+        return await self.settle(stage(*args))
+
+    def attach_loop(self) -> None:
+        """Answer on the running loop from now on (the server calls this at its start;
+        :meth:`settle` too): the writer wakes it, and :meth:`run` hands calls made on
+        other threads to it."""
+        loop = asyncio.get_running_loop()
+        if loop is self._loop:
+            return
+        self._loop, self._loop_thread = loop, threading.get_ident()
+
+        def notify() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed at shutdown
+                loop.call_soon_threadsafe(self._drain)
+
+        self._writer.set_on_done(notify)
+
+    def _settle_writer(self) -> None:
+        """Wait until the writer has committed all it holds; answer it all."""
+        self._writer.flush()
+        self._drain()
+
+    def _drain(self) -> None:
+        """Answer the staged changes whose commits returned, in the order staged."""
+        while self._pending:
+            head = self._pending[0]
+            job = head.job
+            if job is not None and not job.done:
+                return
+            if job is not None and job.error is not None:
+                # everything staged after it was applied on top of it: refused too
+                failed = list(self._pending)
+                self._pending.clear()
+                refusal = self._write_failed(job.error)
+                for s in failed:
+                    self._release(s)
+                    s.fail(refusal)
+                return
+            self._pending.popleft()
+            wire = self._committed(job) if job is not None else []
+            self._release(head)
+            head.resolve(wire)
+
+    def _release(self, staged: Staged[Any]) -> None:
+        if staged.key is not None and self._inflight.get(staged.key) is staged:
+            del self._inflight[staged.key]
+
+    def _committed(self, job: Job) -> Wire:
+        """A job is on disk: the view takes its events; they are broadcast."""
         self.storage_health.ok()
         wire = []
-        for e, seq, snap in zip(events, seqs, snaps, strict=True):
+        for e, seq, snap in zip(job.events, job.seqs, job.snaps, strict=True):
+            try:
+                self.view.apply(e)
+            except Exception:  # never leave its request unanswered: it is on disk
+                log.exception("the committed queue could not take event %d; reloading", seq)
+                self._stale = True  # roll() rebuilds both queues from disk before the next
             wire.append({"seq": seq, "type": e.type.value, "at": self.local(e.at), "ticket": snap,
                          "counter": e.counter, "data": e.data})
-        if seqs:
-            self.last_seq = seqs[-1]
+        if job.seqs:
+            self.last_seq = job.seqs[-1]
         self.publish(wire)
         return wire
+
+    def commit_events(self, events: Sequence[Event]) -> list[dict[str, Any]]:
+        """Persist and broadcast events that change no queue state (alerts, complaints…)."""
+        return self.run(self.stage_events, events)
+
+    def stage_events(self, events: Sequence[Event]) -> Staged[Wire]:
+        return self.stage(events, _wire)
+
+    def _commit(self, events: Sequence[Event], days: Sequence[str] | None = None,
+                tickets: Mapping[str, Ticket] | None = None) -> Wire:
+        """Persist already-applied events and wait (the hub's own, rare, changes)."""
+        return self.wait(self.stage(events, _wire, days=days, tickets=tickets))
 
     def _write_failed(self, exc: BaseException) -> HubUnavailable:
         """A write failed: say so in /health, rebuild memory from disk, return the refusal."""
@@ -344,6 +361,7 @@ class Hub:
             log.debug("reloading the queue failed", exc_info=exc)
             raise self.storage_health.failed(exc, self.now()) from exc
         self._stale = False
+        self._writer.resume()  # memory is what the disk holds again: take changes again
 
     def probe_storage(self) -> None:
         """While writes fail, try one now and then (the day timer calls this): the first
@@ -384,151 +402,11 @@ class Hub:
     def unsubscribe(self, q: asyncio.Queue[dict[str, Any] | None]) -> None:
         self._subscribers.discard(q)
 
-    # ----- commands ----------------------------------------------------------------------
-    def issue(self, service: str, priority: str | None, request_id: str,
-              kiosk: str | None = None, kiosk_id: int | None = None, *,
-              reserved_number: str | None = None, issued_at: datetime | None = None,
-              ) -> tuple[dict[str, Any], bool]:
-        """Issue a ticket; returns (ticket, created). A repeated request_id is not created.
+    @property
+    def write_stats(self) -> tuple[int, int]:
+        """(commits, changes they held) since the hub started: changes per fsync."""
+        return self._writer.commits, self._writer.jobs
 
-        ``reserved_number`` (and ``issued_at``): a ticket kiosk ``kiosk_id`` issued from its
-        reserve, maybe while the hub was away (see antrean/reserves.py).
-        """
-        now = self.now()
-        known = self.state.by_request.get(request_id)
-        if known is not None:
-            return self.ticket_json(self.state.tickets[known], now), False
-        st = self.state
-        late = check_reserved(self, service, request_id, kiosk_id, reserved_number, issued_at,
-                              now)
-        if late is None:
-            st.check_issue(service, priority)
-            day = st.day_of(now)
-            if self.calendar.is_closed(day, now):
-                raise QueueError(409, "day_closed",
-                                 "Pos sudah tutup untuk hari ini. Silakan datang lagi besok.",
-                                 "The post has closed for today. Please come back tomorrow.")
-            st.check_quota(service, now)
-        else:
-            st.check_priority(priority)
-            day = late.day
-        ticket_id = late.ticket_id if late else str(uuid.uuid4())
-        issued = late.issued_at if late else now
-        letter = st.services[service].letter
-        wire: dict[str, Any] = {}
-        try:
-            with self.storage.transaction() as tx:
-                seq = tx.insert_ticket(ticket_id=ticket_id, post_id=self.config.post.id, day=day,
-                                       service=service, letter=letter, priority=priority,
-                                       request_id=request_id, issued_at=issued, kiosk=kiosk,
-                                       seq=late.seq if late else None)
-                _, evs = st.issue(service, priority, request_id, now, kiosk=kiosk,
-                                  kiosk_id=kiosk_id, ticket_id=ticket_id, seq=seq,
-                                  issued_at=issued, reserved=late is not None)
-                snap = self.ticket_json(st.tickets[ticket_id], now)
-                (event_seq,) = tx.append(evs, [day], [snap])
-                wire = {"seq": event_seq, "type": evs[0].type.value, "at": self.local(now),
-                        "ticket": snap, "counter": None, "data": evs[0].data}
-        except QueueError:
-            raise
-        except IntegrityError as exc:
-            earlier = self.storage.request_day(request_id)
-            if earlier is not None and earlier != day:
-                raise QueueError(
-                    409, "request_from_earlier_day",
-                    f"Permintaan ini sudah dipakai pada {earlier}; nomor hari itu sudah "
-                    "ditutup. Silakan ambil nomor baru.",
-                    f"This request was already used on {earlier}; that day's numbers are "
-                    "closed. Please take a new ticket.") from exc
-            raise self._write_failed(exc) from exc
-        except Exception as exc:
-            refusal = self._write_failed(exc)
-            if request_id in self.state.by_request:  # it was committed after all
-                tid = self.state.by_request[request_id]
-                return self.ticket_json(self.state.tickets[tid], now), False
-            raise refusal from exc
-        self.storage_health.ok()
-        self.last_seq = wire["seq"]
-        self.publish([wire])
-        return wire["ticket"], True
+def _wire(wire: Wire) -> Wire:
+    return wire
 
-    def call_next(self, n: int, services: Sequence[str] | None, device: str | None
-                  ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-        t, events = self.state.call_next(n, self.now(), services, device)
-        self._commit(events)
-        return (self.ticket_json(t) if t else None), self.counter_json(self.state.counter(n))
-
-    def recall(self, n: int) -> dict[str, Any]:
-        t, events = self.state.recall(n, self.now())
-        self._commit(events)
-        return self.ticket_json(t)
-
-    def finish(self, n: int, outcome: str) -> dict[str, Any]:
-        t, events = self.state.finish(n, outcome, self.now())
-        self._commit(events)
-        return self.ticket_json(t)
-
-    def transfer(self, n: int, service: str) -> dict[str, Any]:
-        t, events = self.state.transfer(n, service, self.now())
-        self._commit(events)
-        return self.ticket_json(t)
-
-    def pause(self, n: int, device: str | None) -> dict[str, Any]:
-        c, events = self.state.pause(n, self.now(), device)
-        self._commit(events)
-        return self.counter_json(c)
-
-    def resume(self, n: int, device: str | None) -> dict[str, Any]:
-        c, events = self.state.resume(n, self.now(), device)
-        self._commit(events)
-        return self.counter_json(c)
-
-    def cancel(self, ticket_id: str, by: str | None, kiosk_id: int | None = None
-               ) -> dict[str, Any]:
-        """Cancel a waiting ticket; with ``kiosk_id``, only one that kiosk issued."""
-        t, events = self.state.cancel(ticket_id, self.now(), by, kiosk_id)
-        self._commit(events)
-        return self.ticket_json(t)
-
-    def rate(self, number: str, rating: int, device: str | None) -> dict[str, Any]:
-        t, events = self.state.rate(number, rating, self.now(), device)
-        self._commit(events)
-        return {"number": t.number, "rating": rating}
-
-    def correct(self, ticket_id: str, outcome: str, reason: str, by: str) -> dict[str, Any]:
-        t, events = self.state.correct(ticket_id, outcome, reason, by, self.now())
-        self._commit(events)
-        return self.ticket_json(t)
-
-    def set_service_open(self, service: str, is_open: bool) -> list[dict[str, Any]]:
-        self._commit(self.state.set_service_open(service, is_open, self.now()))
-        return self.services_json()
-
-    def claim_counter(self, device: Device, n: int) -> None:
-        """Let ``device`` act on counter ``n`` (see DeviceRegistry.claim_counter)."""
-        def busy(m: int) -> bool:
-            c = self.state.counters.get(m)
-            return c is not None and c.ticket_id is not None
-
-        self.devices.claim_counter(device, n, busy)
-
-    def device_status(self, device: Device, body: dict[str, Any]) -> dict[str, Any]:
-        """A device's report on one of its own parts (a lead's on anything)."""
-        allowed = STATUS_COMPONENTS.get(device.role)
-        if allowed is not None and body.get("component") not in allowed:
-            raise QueueError(403, "component_not_allowed",
-                             "Perangkat ini hanya boleh melaporkan bagiannya sendiri "
-                             f"({', '.join(sorted(allowed)) or '-'}).",
-                             "A device may report only on its own parts "
-                             f"({', '.join(sorted(allowed)) or '-'}).")
-        e = Event(EventType.DEVICE_STATUS, self.now(),
-                  data={"device": device.name, "device_id": device.id, "role": device.role,
-                        **body})
-        return self._commit([e])[0]
-
-    def ticket(self, ticket_id: str) -> dict[str, Any] | None:
-        t = self.state.tickets.get(ticket_id)
-        return self.ticket_json(t) if t else None
-
-    def waiting_ids(self) -> list[str]:
-        return [t.id for t in self.state.tickets.values() if t.state is TicketState.WAITING]

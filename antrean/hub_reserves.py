@@ -2,8 +2,8 @@
 releasing a revoked kiosk's numbers, and the day's reserve figures.
 
 See :mod:`antrean.reserves` for the rules. These run on the server's event loop like every
-other hub command: the queue in memory applies the events, the log (and the
-``reserved_numbers`` index beside it) commits them, or memory is rebuilt from disk.
+other hub command: the queue in memory applies the events, the hub's writer commits them to
+the log (and the ``reserved_numbers`` index beside it), or memory is rebuilt from disk.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ from .reserves import (
     granted_event,
     released_event,
 )
+from .staged import Staged
 from .storage import Storage
 
 if TYPE_CHECKING:
     from .hub import Hub
 
-__all__ = ["LateTicket", "check_reserved", "release_revoked", "reserve_stats", "top_up"]
+__all__ = ["LateTicket", "check_reserved", "release_revoked", "reserve_stats", "stage_top_up",
+           "top_up"]
 
 
 def _refuse(r: ReserveRefusal) -> QueueError:
@@ -84,7 +86,15 @@ def check_reserved(hub: Hub, service: str, request_id: str, kiosk_id: int | None
 
 def top_up(hub: Hub, device: Device) -> dict[str, Any]:
     """Bring this kiosk's reserve of every open service back to ``[hub] reserve_size``
-    (as the quota allows) and say what it holds: ``POST /reserves``."""
+    (as the quota allows) and say what it holds: ``POST /reserves``. Returns once the
+    grant is on disk."""
+    return hub.run(stage_top_up, hub, device)
+
+
+def stage_top_up(hub: Hub, device: Device) -> Staged[dict[str, Any]]:
+    """:func:`top_up` for the server, which awaits the commit (``hub.settle``). Without a
+    new grant it is still answered after what was staged before it: numbers granted by a
+    commit in flight are listed only once they are on disk."""
     now = hub.now()
     st = hub.state
     day = st.day_of(now)
@@ -112,11 +122,10 @@ def top_up(hub: Hub, device: Device) -> dict[str, Any]:
             status = "quota_reached"
         services.append({"id": s.id, "letter": s.letter, "status": status,
                          "numbers": [format_number(s.letter, q) for q in held]})
-    if events:
-        hub.commit_events(events)
-    return {"at": hub.local(now), "tz": hub.config.post.timezone, "day": hub.day_json(now),
-            "post": {"id": hub.config.post.id, "name": hub.config.post.name},
-            "size": size, "device": device.name, "services": services}
+    answer = {"at": hub.local(now), "tz": hub.config.post.timezone, "day": hub.day_json(now),
+              "post": {"id": hub.config.post.id, "name": hub.config.post.name},
+              "size": size, "device": device.name, "services": services}
+    return hub.stage(events, lambda _w: answer)
 
 
 def release_revoked(hub: Hub, reason: str = "revoked") -> list[dict[str, Any]]:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from .model import Event, EventType
+from .staged import Staged
 
 if TYPE_CHECKING:
     from .hub import Hub
 
-__all__ = ["COMPLAINT_CATEGORIES", "file_complaint", "complaints", "corrections",
-           "check_alerts", "day_extras"]
+__all__ = ["COMPLAINT_CATEGORIES", "file_complaint", "stage_complaint", "complaints",
+           "corrections", "check_alerts", "day_extras"]
 
 #: Complaint categories (id → Indonesian, English), after the IKM survey elements.
 COMPLAINT_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -36,18 +37,30 @@ COMPLAINT_CATEGORIES: dict[str, tuple[str, str]] = {
 def file_complaint(hub: Hub, category: str, text_: str, number: str | None,
                    device: str, request_id: str | None = None) -> dict[str, Any]:
     """File one complaint; the same ``request_id`` again returns the first one (a kiosk that
-    lost the answer retries safely)."""
-    if request_id is not None:
+    lost the answer retries safely). Returns once the complaint is on disk."""
+    return hub.run(stage_complaint, hub, category, text_, number, device, request_id)
+
+
+def stage_complaint(hub: Hub, category: str, text_: str, number: str | None,
+                    device: str, request_id: str | None = None) -> Staged[dict[str, Any]]:
+    """:func:`file_complaint` for the server, which awaits the commit (``hub.settle``)."""
+    key = ("complaint", request_id) if request_id is not None else None
+    if key is not None:
+        if hub.inflight(key) is not None:  # the same again while the first is being written
+            return hub.stage([], lambda _w: _complaint_requests(hub)[key[1]])
         seen = _complaint_requests(hub)
-        if request_id in seen:
-            return seen[request_id]
+        if key[1] in seen:
+            return Staged.ready(seen[key[1]])
     e = Event(EventType.COMPLAINT_FILED, hub.now(),
               data={"category": category, "text": text_.strip(), "number": number,
                     "device": device, "request_id": request_id})
-    wire = hub.commit_events([e])[0]
-    if request_id is not None:
-        _complaint_requests(hub)[request_id] = wire
-    return wire
+
+    def answer(wire: list[dict[str, Any]]) -> dict[str, Any]:
+        if key is not None:
+            _complaint_requests(hub)[key[1]] = wire[0]
+        return wire[0]
+
+    return hub.stage([e], answer, key=key)
 
 
 def _complaint_requests(hub: Hub) -> dict[str, dict[str, Any]]:

@@ -2,8 +2,9 @@
 
 Every ``reserve.granted``, ``reserve.released`` and reserved ``ticket.issued`` event is
 mirrored here by the same transaction that appends it (:func:`index_event`), so the numbers
-a kiosk holds are known to the database itself: the ticket insert numbers past them
-(``storage.NEXT_SEQ_SQL``), a number is used once at most, and ``antrean export`` lists a
+a kiosk holds are known to the database itself: a grant is checked to lie past the day's
+tickets and reserves on disk (:data:`NEXT_SEQ_SQL`; the queue in memory numbers new tickets
+past the grants), a number is used once at most, and ``antrean export`` lists a
 day's unused ones with the hub stopped. Raw SQL on the driver connection, like the ticket
 insert it sits beside.
 """

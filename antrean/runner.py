@@ -85,7 +85,9 @@ async def _device_loop(hub: Hub) -> None:
             release_revoked(hub)
             if loop.time() - flushed >= FLUSH_S:
                 flushed = loop.time()
-                hub.devices.flush()
+                seen = hub.devices.take_seen()
+                if not await asyncio.to_thread(hub.devices.write_seen, seen):
+                    hub.devices.keep_seen(seen)
         except Exception:
             log.exception("device check failed")
 
@@ -142,6 +144,7 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        hub.attach_loop()  # commits are answered here; other threads' calls come here
         # mDNS probing takes a second or two: serve meanwhile, advertise in the background.
         task = asyncio.create_task(asyncio.to_thread(_start_advertising, config, host, port,
                                                      txt, adv_box)) if advertise else None
@@ -179,6 +182,9 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
     # The hub's protocols: per-address connection cap, header timeout and size (limits.py)
     cfg = HubServerConfig(app, host=host, port=port, log_level=log_level, lifespan="on",
                           access_log=False, timeout_graceful_shutdown=3,
+                          # events are small JSON on a LAN: deflating each one for each
+                          # display costs the hub's loop CPU and saves next to nothing
+                          ws_per_message_deflate=False,
                           ssl_keyfile=str(identity.key_path) if use_tls else None,
                           ssl_certfile=str(identity.cert_path) if use_tls else None)
     server = uvicorn.Server(cfg)

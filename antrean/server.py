@@ -199,10 +199,10 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     @r.post("/tickets", status_code=201, responses=CREATED_OR_REPEATED)
     async def issue(body: IssueBody, request: Request,
               dev: Annotated[Device, Depends(require("kiosk", "lead"))]) -> JSONResponse:
-        ticket, created = _hub(request).issue(body.service, body.priority, str(body.request_id),
-                                              dev.name, dev.id,
-                                              reserved_number=body.reserved_number,
-                                              issued_at=body.issued_at)
+        hub = _hub(request)  # answered once the ticket is on disk (see antrean/hub.py)
+        ticket, created = await hub.settle(hub.stage_issue(
+            body.service, body.priority, str(body.request_id), dev.name, dev.id,
+            body.reserved_number, body.issued_at))
         return JSONResponse(ticket, status_code=201 if created else 200)
 
     @r.get("/tickets/{ticket_id}")
@@ -218,14 +218,17 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
                dev: Annotated[Device, Depends(require("kiosk", "counter", "lead"))],
                ) -> dict[str, Any]:
         """Cancel a waiting ticket; a kiosk only one it issued itself."""
-        return _hub(request).cancel(str(ticket_id), dev.name,
-                                    dev.id if dev.role == "kiosk" else None)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_cancel(str(ticket_id), dev.name,
+                                                 dev.id if dev.role == "kiosk" else None))
 
     @r.post("/counters/{n}/next", response_model=None, responses=NO_CONTENT)
     async def call_next(n: CounterNo, request: Request,
                   dev: Annotated[Device, Depends(holds_counter())],
                   body: NextBody | None = None) -> Response | dict[str, Any]:
-        ticket, _counter = _hub(request).call_next(n, body.services if body else None, dev.name)
+        hub = _hub(request)
+        ticket, _counter = await hub.settle(
+            hub.stage_call_next(n, body.services if body else None, dev.name))
         if ticket is None:
             return Response(status_code=204)
         return ticket
@@ -233,42 +236,50 @@ def build_router() -> APIRouter:  # noqa: C901 - one route table reads best in o
     @r.post("/counters/{n}/recall")
     async def recall(n: CounterNo, request: Request,
                _dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
-        return _hub(request).recall(n)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_recall(n))
 
     @r.post("/counters/{n}/finish")
     async def finish(n: CounterNo, body: FinishBody, request: Request,
                _dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
-        return _hub(request).finish(n, body.outcome)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_finish(n, body.outcome))
 
     @r.post("/counters/{n}/transfer")
     async def transfer(n: CounterNo, body: TransferBody, request: Request,
                  _dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
-        return _hub(request).transfer(n, body.service)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_transfer(n, body.service))
 
     @r.post("/counters/{n}/pause")
     async def pause(n: CounterNo, request: Request,
               dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
-        return _hub(request).pause(n, dev.name)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_pause(n, dev.name))
 
     @r.post("/counters/{n}/resume")
     async def resume(n: CounterNo, request: Request,
                dev: Annotated[Device, Depends(holds_counter())]) -> dict[str, Any]:
-        return _hub(request).resume(n, dev.name)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_resume(n, dev.name))
 
     @r.post("/services/{service_id}/open")
     async def open_service(service_id: ServiceIdPath, request: Request,
                      _dev: Annotated[Device, Depends(require("lead"))]) -> list[dict[str, Any]]:
-        return _hub(request).set_service_open(service_id, True)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_service_open(service_id, True))
 
     @r.post("/services/{service_id}/close")
     async def close_service(service_id: ServiceIdPath, request: Request,
                       _dev: Annotated[Device, Depends(require("lead"))]) -> list[dict[str, Any]]:
-        return _hub(request).set_service_open(service_id, False)
+        hub = _hub(request)
+        return await hub.settle(hub.stage_service_open(service_id, False))
 
     @r.post("/devices/status")
     async def device_status(body: DeviceStatusBody, request: Request,
                       dev: Annotated[Device, Depends(require())]) -> dict[str, Any]:
-        return _hub(request).device_status(dev, body.model_dump())
+        hub = _hub(request)
+        return await hub.settle(hub.stage_device_status(dev, body.model_dump()))
 
     @r.post("/pair/codes", status_code=201)
     async def new_pair_code(request: Request, _dev: Annotated[Device, Depends(require("lead"))],
@@ -326,7 +337,8 @@ async def _event_stream(ws: WebSocket) -> None:
             since = 0  # the client knew another database: resend everything we have
         sent = since
         while True:
-            batch = hub.storage.wire_events_since(sent, hub.tz, limit=500)
+            # off the loop: a stream catching up never holds up the hall's other requests
+            batch = await run_in_threadpool(hub.storage.wire_events_since, sent, hub.tz, 500)
             if not batch:
                 break
             for ev in batch:

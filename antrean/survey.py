@@ -18,13 +18,14 @@ from sqlalchemy import text
 
 from . import skm
 from .model import Event, EventType, TicketState
-from .queue import QueueError
+from .queue import QueueError, QueueState
+from .staged import Staged
 
 if TYPE_CHECKING:
     from .hub import Hub
     from .storage import Storage
 
-__all__ = ["submit_survey", "day_answers", "stored_surveys", "skm_stats"]
+__all__ = ["submit_survey", "stage_survey", "day_answers", "stored_surveys", "skm_stats"]
 
 
 def _find_ticket(hub: Hub, ref: str) -> Any:
@@ -41,9 +42,9 @@ def _find_ticket(hub: Hub, ref: str) -> Any:
     return t
 
 
-def _answer(hub: Hub, ticket_id: str) -> dict[str, Any]:
-    t = hub.state.tickets[ticket_id]
-    s = hub.state.surveys[ticket_id]
+def _answer(hub: Hub, ticket_id: str, st: QueueState) -> dict[str, Any]:
+    t = st.tickets[ticket_id]
+    s = st.surveys[ticket_id]
     return {"ticket": {"id": t.id, "number": t.number, "service": t.service},
             "at": hub.local(s["at"]), "answers": s["answers"], "profile": s["profile"],
             "request_id": s["request_id"]}
@@ -52,8 +53,16 @@ def _answer(hub: Hub, ticket_id: str) -> dict[str, Any]:
 def submit_survey(hub: Hub, ticket_ref: str, answers: Mapping[str, int],
                   profile: Mapping[str, str], request_id: str,
                   device: str) -> tuple[dict[str, Any], bool]:
-    """Record one survey; returns (the survey, created). The same ``request_id`` again
-    returns the first one, not created (a phone or kiosk that lost the answer retries)."""
+    """Record one survey; returns (the survey, created) once it is on disk. The same
+    ``request_id`` again returns the first one, not created (a phone or kiosk that lost the
+    answer retries)."""
+    return hub.run(stage_survey, hub, ticket_ref, answers, profile, request_id, device)
+
+
+def stage_survey(hub: Hub, ticket_ref: str, answers: Mapping[str, int],
+                 profile: Mapping[str, str], request_id: str,
+                 device: str) -> Staged[tuple[dict[str, Any], bool]]:
+    """:func:`submit_survey` for the server, which awaits the commit (``hub.settle``)."""
     st = hub.state
     known = st.survey_requests.get(request_id)
     if known is not None:
@@ -62,7 +71,8 @@ def submit_survey(hub: Hub, ticket_ref: str, answers: Mapping[str, int],
             raise QueueError(409, "request_id_reused",
                              "Kode permintaan ini sudah dipakai untuk nomor lain.",
                              "This request_id was already used for another ticket.")
-        return _answer(hub, known), False
+        # the first answer, from the queue as committed (once the first is, if in flight)
+        return hub.stage([], lambda _w: (_answer(hub, known, hub.view), False))
     t = _find_ticket(hub, ticket_ref)
     if t.state is not TicketState.SERVED:
         raise QueueError(409, "not_served",
@@ -75,9 +85,9 @@ def submit_survey(hub: Hub, ticket_ref: str, answers: Mapping[str, int],
     ev = Event(EventType.SURVEY_SUBMITTED, hub.now(), t.id, None, {
         "number": t.number, "service": t.service, "answers": skm.check_answers(answers),
         "profile": skm.check_profile(profile), "request_id": request_id, "device": device})
-    st.apply(ev)
-    hub.commit_events([ev])  # a failed write reloads the state from disk: nothing half-kept
-    return _answer(hub, t.id), True
+    st.apply(ev)  # a failed write rebuilds the queue from disk: nothing half-kept
+    answer = _answer(hub, t.id, st)
+    return hub.stage([ev], lambda _w: (answer, True))
 
 
 _STORED = text("SELECT at, ticket_id, data FROM events WHERE type = :t AND day = :d "
@@ -100,7 +110,7 @@ def stored_surveys(storage: Storage, day: str) -> list[dict[str, Any]]:
 def day_answers(hub: Hub, day: str) -> list[dict[str, int]]:
     """The day's answer sets: today's from memory (the stats poll often), others from the log."""
     if day == hub.day:  # (the day the queue in memory holds)
-        return [s["answers"] for s in hub.state.surveys.values() if s["day"] == day]
+        return [s["answers"] for s in hub.view.surveys.values() if s["day"] == day]
     return [s["answers"] for s in stored_surveys(hub.storage, day)]
 
 

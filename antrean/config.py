@@ -115,6 +115,8 @@ class CityLink(_Model):
     ca: str = ""  # a CA bundle (PEM) for a city behind its own CA; default: the system's
     batch: Annotated[int, Field(ge=1, le=5000)] = 500
     retry_max_s: Annotated[float, Field(ge=0.1, le=3600)] = 30.0
+    #: How often the other posts' keyed NIK hashes are fetched (antrean/downlink.py).
+    downlink_s: Annotated[float, Field(ge=0.5, le=86400)] = 30.0
 
 
 class PolicyConfig(_Model):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .bundle import post_meta
 from .config import CityLink, ConfigError, PostConfig
+from .downlink import BadDownlink, Downlink
 from .storage import Storage
 
 if TYPE_CHECKING:  # imported where used: a hub without a city never loads httpx
@@ -111,6 +112,10 @@ class Uplink:
         self._last_ok_at: str | None = None
         self._last_error: dict[str, str] | None = None
         self._sent = 0
+        # the other posts' keyed NIK hashes and the programmes' keys (antrean/downlink.py)
+        self._downlink = (Downlink(storage, config, every_s=config.city.downlink_s)
+                          if config.programmes() else None)
+        self._down_ok = True  # the downlink's last turn worked (its failure is said once)
 
     # ----- lifecycle ----------------------------------------------------------------------
     def start(self) -> Uplink:
@@ -138,7 +143,8 @@ class Uplink:
             return {"url": self.settings.url, "instance": self._instance,
                     "state": self._state, "acked_seq": acked, "last_seq": last,
                     "backlog": max(0, last - acked), "last_ok_at": self._last_ok_at,
-                    "last_error": self._last_error, "sent": self._sent}
+                    "last_error": self._last_error, "sent": self._sent,
+                    "downlink": dict(self._downlink.last) if self._downlink else None}
 
     # ----- the loop -----------------------------------------------------------------------
     def _run(self) -> None:
@@ -169,6 +175,8 @@ class Uplink:
 
     def _cycle(self, client: httpx.Client) -> bool:
         """Send one batch; True if there may be more to send at once."""
+        if self._downlink is not None and self._downlink.due():
+            self._down(client)
         if self._acked is None:
             self._acked = self._ask(client)
         if self._acked > self.storage.last_seq():
@@ -195,6 +203,26 @@ class Uplink:
         self._ok()
         self._persist()
         return len(events) == self.settings.batch
+
+    def _down(self, client: httpx.Client) -> None:
+        """The downlink's turn. Its failure never holds the log back: it is said, and tried
+        again at its next turn (a city without it answers 404)."""
+
+        def get(path: str, params: dict[str, Any]) -> dict[str, Any]:
+            r = self._call(client, "GET", path, params=params)
+            self._check(r)
+            return self._json(r)
+
+        assert self._downlink is not None  # noqa: S101
+        try:
+            self._downlink.run(get)
+        except (_Retry, BadDownlink) as exc:
+            self._downlink.postpone()
+            log.log(logging.WARNING if self._down_ok else logging.DEBUG, "city downlink: %s",
+                    getattr(exc, "message_en", str(exc)))
+            self._down_ok = False
+        else:
+            self._down_ok = True
 
     def _ask(self, client: httpx.Client) -> int:
         r = self._call(client, "GET", "/uplink", params={

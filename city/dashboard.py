@@ -30,6 +30,7 @@ ASSETS: dict[str, tuple[str, str, str]] = {
     "words.js": ("city", "dashboard_assets", _JS),
     "trend.js": ("city", "dashboard_assets", _JS),
     "placemap.js": ("city", "dashboard_assets", _JS),
+    "beneficiary.js": ("city", "dashboard_assets", _JS),
     "report.js": ("city", "dashboard_assets", _JS),
     "city.css": ("city", "dashboard_assets", _CSS),
     "report.css": ("city", "dashboard_assets", _CSS),

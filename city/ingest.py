@@ -30,6 +30,7 @@ from pydantic_core import to_json
 from antrean.daylog import LogRow, apply_wire
 from antrean.stats import Tally
 
+from .beneficiary import index_events as index_beneficiaries
 from .wire import PostMeta, WireEvent
 
 __all__ = ["ingest", "Gap", "Ingested", "acked_seq", "TICKET_COLUMNS", "row_from_db"]
@@ -113,6 +114,7 @@ def ingest(conn: psycopg.Connection[Any], post: str, instance: str,
         return Ingested(acked, 0, len(events))
     ap = _apply(conn, post, uplink_id, new)
     _copy_events(conn, uplink_id, new)
+    index_beneficiaries(conn, post, uplink_id, new)  # keyed NIK hashes (city/beneficiary.py)
     fresh = _write_tickets(conn, post, ap)
     _write_rollups(conn, post, ap)
     _write_counts(conn, post, ap)

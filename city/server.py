@@ -27,6 +27,7 @@ from antrean.export import rows_response
 from antrean.server import ApiError, install_error_handlers
 
 from .auth import Principal, TokenCache
+from .beneficiary import build_router as build_beneficiary_router
 from .config import CityConfig
 from .dashboard import router as dashboard_router
 from .db import CityDbError
@@ -304,6 +305,7 @@ def create_app(pool: Any, config: CityConfig, *,
                 "time": request.app.state.now().astimezone(config.tz).isoformat()}
 
     app.include_router(_uplink_router(), prefix=API)
+    app.include_router(build_beneficiary_router(post_token, officer), prefix=API)
     app.include_router(_read_router(public=False), prefix=API)
     app.include_router(_read_router(public=True), prefix=f"{API}/public")
     app.include_router(dashboard_router)

@@ -15,6 +15,7 @@ import {
 } from './api.js';
 import { barChart, lineChart } from './trend.js';
 import { placeMap } from './placemap.js';
+import { loadBeneficiaries, renderBeneficiaries } from './beneficiary.js';
 
 const REFRESH_MS = 10000;
 const RANGE_EVERY = 6; // range figures every 6th refresh (a minute)
@@ -50,6 +51,7 @@ async function tick() {
     }
     const [posts, stats, trend, report] = await Promise.allSettled(jobs);
     for (const r of [posts, stats, trend, report]) if (r && r.status === 'rejected') problems.push(r.reason);
+    try { await loadBeneficiaries(); } catch (e) { problems.push(e); }
     if (posts.status === 'fulfilled') D.posts = posts.value;
     if (stats.status === 'fulfilled') D.stats = stats.value;
     if (range) {
@@ -139,6 +141,7 @@ function render() {
   drawCharts();
   renderServices(D.report);
   renderSatisfaction(D.report);
+  renderBeneficiaries();
   const q = '?from=' + D.from + '&to=' + D.to;
   $('open-report').href = (PUBLIC_ONLY || !officer ? '/city/public/report' : '/city/report') + q;
 }

@@ -68,8 +68,9 @@ def build_beneficiary_router(require: Any) -> APIRouter:
                      ) -> JSONResponse:
         """The clerk's decision for the resident holding ``ticket``: an event carrying the
         keyed hash, never the NIK."""
-        answer, created = hub_beneficiary.record(hub_of(request), body.programme, body.nik,
-                                                 str(body.ticket), body.outcome)
+        hub = hub_of(request)
+        answer, created = await hub.settle(hub_beneficiary.stage_record(
+            hub, body.programme, body.nik, str(body.ticket), body.outcome))
         return JSONResponse(answer, status_code=201 if created else 200)
 
     @r.get("/beneficiaries/stats")

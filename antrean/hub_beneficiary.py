@@ -18,12 +18,13 @@ from .clock import utcnow
 from .config import PostConfig, ServiceConfig
 from .model import Event, EventType
 from .queue import QueueError
+from .staged import Staged
 from .storage import Storage
 
 if TYPE_CHECKING:
     from .hub import Hub
 
-__all__ = ["check", "record", "stats", "flagged_json", "keys_for", "purge_due", "purge_day"]
+__all__ = ["check", "record", "stage_record", "stats", "flagged_json", "keys_for", "purge_due", "purge_day"]
 
 
 def keys_for(hub: Hub) -> ProgrammeKeys:
@@ -84,42 +85,63 @@ def check(hub: Hub, programme: str, nik: str) -> dict[str, Any]:
 
 def record(hub: Hub, programme: str, nik: str, ticket_id: str, outcome: str
            ) -> tuple[dict[str, Any], bool]:
-    """``POST /beneficiaries``: the clerk's decision for the resident holding ``ticket_id``.
-    Returns (answer, created); the same outcome sent again is not recorded twice."""
+    """:func:`stage_record`, waited for (tools and tests; the server awaits it)."""
+    return hub.run(stage_record, hub, programme, nik, ticket_id, outcome)
+
+
+def stage_record(hub: Hub, programme: str, nik: str, ticket_id: str, outcome: str
+                 ) -> Staged[tuple[dict[str, Any], bool]]:
+    """``POST /beneficiaries``: the clerk's decision for the resident holding ``ticket_id``,
+    answered (answer, created) once on disk; the same outcome sent again is not recorded
+    twice, even while the first is still being written (the hub's idempotency key)."""
     _programme(hub, programme)
     digest = _hash(hub, programme, nik)
+    t = _ticket_of(hub, programme, ticket_id)
+    key = ("beneficiary", f"{programme}:{ticket_id}")
+    flying = hub.inflight(key)
+    if flying is not None and flying.job is not None:
+        d = flying.job.events[0].data
+        if d["hash"] == digest and d["outcome"] == outcome:
+            return flying  # type: ignore[no-any-return]
+        raise _other_outcome(t.number)
+    with hub.storage.engine.connect() as c:
+        before = store.find_ticket(c, programme, ticket_id)
+        given = store.find_given(c, programme, digest)
+    if before is not None:
+        if before["hash"] == digest and before["outcome"] == outcome:
+            return Staged.ready(({"recorded": True, "outcome": outcome, "number": t.number,
+                                  "day": before["day"], "counter": before["counter"]}, False))
+        raise _other_outcome(t.number)
+    post = hub.config.post
+    e = Event(EventType.BENEFICIARY_RECORDED, hub.now(), ticket_id=t.id, counter=t.counter,
+              data={"programme": programme, "hash": digest, "outcome": outcome,
+                    "post": post.id, "post_name": post.name, "day": t.day,
+                    "number": t.number, "duplicate": given is not None})
+    answer = {"recorded": True, "outcome": outcome, "number": t.number, "day": t.day,
+              "counter": t.counter, "duplicate": given is not None}
+    return hub.stage([e], lambda _wire: (answer, True), key=key)
+
+
+def _ticket_of(hub: Hub, programme: str, ticket_id: str) -> Any:
+    """Today's ticket, of a service checking ``programme``, called to a counter."""
     t = hub.state.tickets.get(ticket_id)
     if t is None:
         raise QueueError(404, "unknown_ticket", "Nomor antrean tidak ditemukan hari ini.",
                          "Ticket not found today.")
-    services = {t.service, t.issue_service}
     if not any((s := hub.config.service(sid)) is not None and s.beneficiary_check
-               and s.programme == programme for sid in services):
+               and s.programme == programme for sid in {t.service, t.issue_service}):
         raise QueueError(409, "wrong_programme",
                          f"Layanan nomor {t.number} tidak memeriksa program {programme}.",
                          f"Ticket {t.number}'s service does not check programme {programme}.")
     if t.counter is None:
         raise QueueError(409, "not_called", f"Nomor {t.number} belum dipanggil ke loket.",
                          f"Ticket {t.number} has not been called to a counter.")
-    with hub.storage.engine.connect() as c:
-        before = store.find_ticket(c, programme, ticket_id)
-        given = store.find_given(c, programme, digest)
-    if before is not None:
-        if before["hash"] == digest and before["outcome"] == outcome:
-            return {"recorded": True, "outcome": outcome, "number": t.number,
-                    "day": before["day"], "counter": before["counter"]}, False
-        raise QueueError(409, "already_recorded",
-                         f"Untuk nomor {t.number} sudah dicatat hasil lain.",
-                         f"Another outcome is already recorded for ticket {t.number}.")
-    now = hub.now()
-    post = hub.config.post
-    e = Event(EventType.BENEFICIARY_RECORDED, now, ticket_id=t.id, counter=t.counter, data={
-        "programme": programme, "hash": digest, "outcome": outcome, "post": post.id,
-        "post_name": post.name, "day": t.day, "number": t.number,
-        "duplicate": given is not None})
-    hub.commit_events([e])
-    return {"recorded": True, "outcome": outcome, "number": t.number, "day": t.day,
-            "counter": t.counter, "duplicate": given is not None}, True
+    return t
+
+
+def _other_outcome(number: str) -> QueueError:
+    return QueueError(409, "already_recorded", f"Untuk nomor {number} sudah dicatat hasil lain.",
+                      f"Another outcome is already recorded for ticket {number}.")
 
 
 def stats(hub: Hub) -> dict[str, Any]:

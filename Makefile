@@ -41,6 +41,7 @@ lint:
 bench: setup
 	$(PY) bench/hub_issue.py
 	$(PY) bench/hub_events.py
+	$(PY) bench/beneficiary.py
 
 # Builds dist/antrean_<version>_<arch>.deb for this machine's architecture: a private venv
 # in /opt/antrean/venv with the pinned versions of packaging/requirements.lock (nfpm).

@@ -36,11 +36,13 @@ BAD: dict[str, list[str]] = {
     "number": ["a001", "A01", "A٠٠١", "A001\n", "AA001"],
     "name": ["../index.html", "dashboard.js.bak"],
     "device_id": ["0", "1.0", "+1", "¹", "١", "99999999999"],
+    "programme": ["", "Bansos-2026", "-bansos", "bansos 2026", "bansós", "b" * 41],
 }
 #: Values that are fine, to be sure the route is reachable at all.
 GOOD: dict[str, str] = {"date": "2026-12-07", "n": "3", "format": "json", "excel": "1",
                         "service_id": "adminduk", "ticket_id": str(uuid.uuid4()),
-                        "number": "A001", "name": "words.js", "device_id": "999999"}
+                        "number": "A001", "name": "words.js", "device_id": "999999",
+                        "programme": "bansos-2026"}
 
 
 @pytest.fixture(scope="module")

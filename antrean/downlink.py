@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from . import beneficiary_store as store
@@ -69,7 +69,7 @@ class Downlink:
 
     def __init__(self, storage: Storage, config: PostConfig, *, every_s: float = DOWNLINK_S
                  ) -> None:
-        self.storage = storage
+        self.storage, self.config = storage, config
         self.programmes = sorted(config.programmes())
         self.keys = ProgrammeKeys(storage.data_dir, city=True)
         self.every_s = every_s
@@ -86,8 +86,12 @@ class Downlink:
     def run(self, get: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
         """Fetch every programme's new pages with ``get(path, params)`` (which raises when
         the city cannot be asked); the next run is due ``every_s`` after a whole one."""
+        from .hub_beneficiary import purge_day
+
+        today = datetime.now(UTC).astimezone(self.config.tz).date()
         for programme in self.programmes:
-            self._programme(get, programme)
+            if today < purge_day(self.config, programme):  # a purged one is not fetched again
+                self._programme(get, programme)
         self._next = time.monotonic() + self.every_s
 
     def _programme(self, get: Callable[[str, dict[str, Any]], dict[str, Any]],

@@ -5,8 +5,11 @@ while cut off are listed for officers only."""
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
 import sys
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +123,34 @@ def test_two_posts_share_the_check_through_the_city(city, tmp_path, city_db):
             assert conn.execute("SELECT count(*) FROM events WHERE data::text LIKE %s",
                                 (f"%{nik}%",)).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM beneficiary_records").fetchone() == (3,)
+
+    # pos-b purges the programme (past its period and retention): the city follows
+    end = date.today() + timedelta(days=30 + 90 + 1)
+    done = subprocess.run([sys.executable, "-m", "antrean", "purge", "--data", str(b.data_dir),
+                           "--config", str(b.config), "--date", str(end)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    # its own hash and those the city sent (how many of pos-a's came down by then varies)
+    assert done.returncode == 0 and " hash dihapus" in done.stdout, done.stderr
+    with sqlite3.connect(b.data_dir / "antrean.db") as db:
+        assert db.execute("SELECT count(*) FROM beneficiaries").fetchone() == (0,)
+    b.start()  # its uplink sends the purge
+    try:
+        wait_for("the city purged pos-b's hashes", lambda: _rows_of(city_db, "pos-b") == 0)
+    finally:
+        b.stop()
+    assert _rows_of(city_db, "pos-a") == 2
+    with psycopg.connect(city_db) as conn:
+        left = conn.execute(
+            "SELECT count(*) FROM events e JOIN uplinks u ON u.id = e.uplink_id "
+            "WHERE u.post_id = 'pos-b' AND e.type = 'beneficiary.recorded' "
+            "AND e.data->>'hash' IS NOT NULL").fetchone()
+    assert left == (0,)
+
+
+def _rows_of(db: str, post: str) -> int:
+    with psycopg.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM beneficiary_records WHERE post_id = %s",
+                                (post,)).fetchone()[0])  # type: ignore[index]
 
 
 def _dashboard_shows_it(city: Any, officer: str, short_hash: str, tmp: Path) -> None:

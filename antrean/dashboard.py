@@ -24,6 +24,7 @@ ASSETS: dict[str, str] = {
     "dom.js": "text/javascript; charset=utf-8",
     "charts.js": "text/javascript; charset=utf-8",
     "skm.js": "text/javascript; charset=utf-8",
+    "bansos.js": "text/javascript; charset=utf-8",
     "dashboard.css": "text/css; charset=utf-8",
     "icon.svg": "image/svg+xml",
 }

@@ -11,6 +11,7 @@ import { T } from './words.js';
 import { $, fill, h } from './dom.js';
 import { drawHourChart, face } from './charts.js';
 import { renderSkm } from './skm.js';
+import { loadBansos, renderBansos } from './bansos.js';
 
 const API = '/api/v1';
 const REFRESH_MS = 5000;
@@ -180,6 +181,7 @@ async function tick() {
       if (cor.status === 'rejected') problems.push(cor.reason);
     }
     if (st.status === 'fulfilled' || qu.status === 'fulfilled') S.lastOk = health.time || null;
+    try { S.bansos = await loadBansos(call, Boolean(S.token)); } catch (e) { problems.push(e); }
   } catch (e) {
     problems.push(e);
   }
@@ -286,6 +288,7 @@ function render() {
   renderSkm($('skm'), S.stats, S.skmNames || {}, { t, fmtDec, fmtInt, en: S.lang === 'en' });
   $('skm-lead').hidden = !S.token;
   renderServices(S.stats);
+  renderBansos($('bansos-card'), $('bansos'), S.bansos, Boolean(S.token), { t, fmtInt, longDate });
   renderLive(S.queue);
   if (S.token) {
     renderCounters(S.stats, S.queue);

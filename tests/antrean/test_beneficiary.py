@@ -175,12 +175,29 @@ def test_who_was_flagged_is_for_leads_only(bansos_hub):
     flagged = httpx.get(url, params={"programme": "bansos-2026"},
                         headers=hub.headers("lead")).json()["flagged"]
     assert len(flagged) == 1 and [g["counter"] for g in flagged[0]["given"]] == [1, 2]
+    _dashboard_shows_counts_and_the_lead_the_flagged(hub, flagged[0]["hash"])
     # the event stream: leads read the outcome events; a counter's and the hall's have none
     from antrean.visibility import event_for
 
     ev = {"type": "beneficiary.recorded", "data": {"hash": "x"}}
     assert event_for("lead", ev) == ev
     assert all(event_for(r, ev) is None for r in ("counter", "kiosk", "display", None))
+
+
+def _dashboard_shows_counts_and_the_lead_the_flagged(hub: HubProcess, short: str) -> None:
+    from dashboard_browser import CHROMIUM, SCREENS, chromium, parse
+
+    if CHROMIUM is None:  # CI installs it (scripts/setup.sh)
+        return
+    public = parse(chromium(f"{hub.url}/dashboard", size=(1366, 2200)))
+    row = public.by_id("bansos-table").find("tr", **{"data-programme": "bansos-2026"})
+    assert [c.text for c in row.children if getattr(c, "tag", "") in ("th", "td")] == \
+        ["bansos-2026", "2", "0", "2", "0"]
+    assert short not in public.text
+    lead = chromium(f"{hub.url}/dashboard#token={hub.tokens['lead']}", size=(1366, 2600),
+                    screenshot=SCREENS / "dashboard-bansos-lead.png")
+    item = parse(lead).find("li", **{"data-hash": short})
+    assert "loket 1" in item.text and "loket 2" in item.text
 
 
 @pytest.mark.parametrize(("nik", "code"), [("1234", "nik_length"),

@@ -8,7 +8,9 @@ other, and the ``beneficiaries`` row is written by that same transaction.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,10 @@ from .storage import Storage
 if TYPE_CHECKING:
     from .hub import Hub
 
-__all__ = ["check", "record", "stage_record", "stats", "flagged_json", "keys_for", "purge_due", "purge_day"]
+log = logging.getLogger(__name__)
+
+__all__ = ["check", "record", "stage_record", "stats", "flagged_json", "keys_for", "purge_due", "purge_day",
+           "purge_loop"]
 
 
 def keys_for(hub: Hub) -> ProgrammeKeys:
@@ -175,32 +180,52 @@ def purge_day(config: PostConfig, programme: str) -> date:
 
 
 def purge_due(storage: Storage, config: PostConfig, today: date) -> list[dict[str, Any]]:
-    """``antrean purge``: remove every programme's hashes past its period and retention
-    (rows and the hashes in its log events), and log each purge as an event."""
+    """Remove every programme's hashes past its period and retention (rows, and the hashes
+    in its log events) and log each purge as an event: ``antrean purge``, and the hub itself
+    every hour (:func:`purge_loop`). Its own connection: safe beside the hub's writer."""
     done = []
-    conn = storage.conn
-    if conn.in_transaction():
+    with storage.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left
         conn.commit()
-    conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left
-    conn.commit()
-    for programme in sorted(config.programmes()):
-        if today < purge_day(config, programme):
-            continue
-        with storage.transaction() as tx:
-            n = store.purge_programme(tx.conn, programme)
-            has = tx.conn.exec_driver_sql(
-                "SELECT count(*) FROM events WHERE type = ? AND json_extract(data, "
-                "'$.programme') = ?", (EventType.BENEFICIARY_PURGED.value, programme)
-            ).scalar_one()
-            if n == 0 and has:
-                continue  # purged before and nothing since: no event each day
-            data = {"programme": programme, "removed": n, "through": str(today)}
-            tx.conn.exec_driver_sql(
-                "INSERT INTO events (type, at, day, ticket_id, counter, data, ticket) "
-                "VALUES (?, ?, ?, NULL, NULL, ?, NULL)",
-                (EventType.BENEFICIARY_PURGED.value, utcnow().astimezone(UTC).isoformat(),
-                 str(today), json.dumps(data, separators=(",", ":"))))
-        done.append(data)
-    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL
-    conn.commit()
+        for programme in sorted(config.programmes()):
+            if today < purge_day(config, programme):
+                continue
+            with conn.begin():
+                n = store.purge_programme(conn, programme)
+                has = conn.exec_driver_sql(
+                    "SELECT count(*) FROM events WHERE type = ? AND json_extract(data, "
+                    "'$.programme') = ?", (EventType.BENEFICIARY_PURGED.value, programme)
+                ).scalar_one()
+                if n == 0 and has:
+                    continue  # purged before and nothing since: no event each day
+                data = {"programme": programme, "removed": n, "through": str(today)}
+                conn.exec_driver_sql(
+                    "INSERT INTO events (type, at, day, ticket_id, counter, data, ticket) "
+                    "VALUES (?, ?, ?, NULL, NULL, ?, NULL)",
+                    (EventType.BENEFICIARY_PURGED.value, utcnow().astimezone(UTC).isoformat(),
+                     str(today), json.dumps(data, separators=(",", ":"))))
+            done.append(data)
+        if done:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages leave the WAL
+            conn.commit()
     return done
+
+
+#: How often the hub looks for a programme to purge (it acts once, the day it is due).
+PURGE_EVERY_S = 3600.0
+
+
+async def purge_loop(hub: Hub, every_s: float = PURGE_EVERY_S) -> None:
+    """The hub's own purge: at start, then every ``every_s``, so nobody has to remember
+    ``antrean purge``. A purge that fails is said in the log and tried again later."""
+    if not hub.config.programmes():
+        return
+    while True:
+        today = date.fromisoformat(hub.calendar.day_of(hub.now()))
+        try:
+            for d in await asyncio.to_thread(purge_due, hub.storage, hub.config, today):
+                log.info("programme %s: %d keyed NIK hashes purged", d["programme"],
+                         d["removed"])
+        except Exception:
+            log.exception("purging programme hashes failed")
+        await asyncio.sleep(every_s)

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from .clock import Clock
 from .config import PostConfig
 from .hub import Hub, HubUnavailable
+from .hub_beneficiary import purge_loop
 from .limits import HubServerConfig, raise_open_files_limit
 from .server import create_app
 from .tls import format_fingerprint, tls_enabled
@@ -151,6 +152,7 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
         alerts = asyncio.create_task(_alert_loop(hub))
         devices = asyncio.create_task(_device_loop(hub))
         days = asyncio.create_task(_day_loop(hub))
+        purges = asyncio.create_task(purge_loop(hub))  # keyed NIK hashes past retention
         notifier = (asyncio.create_task(_systemd_notify(lambda: server.started))
                     if notify_systemd else None)
         if link is not None:  # its own thread: the queue never waits for the city
@@ -165,6 +167,7 @@ def build_server(config: PostConfig, data_dir: str | Path, host: str, port: int,
             alerts.cancel()
             devices.cancel()
             days.cancel()
+            purges.cancel()
             if notifier is not None:
                 notifier.cancel()
                 from .sdnotify import stopping

@@ -344,3 +344,49 @@ def _kept_hash(data_dir: Path) -> str:
         st.close()
     assert len(digest) == 64 and os.path.basename(digest) == digest
     return digest
+
+
+def test_the_hub_purges_by_itself_once_the_retention_is_over(tmp_path):
+    """Nobody has to remember ``antrean purge``: the hub runs it at start and hourly."""
+    today = date.today()
+    live = bansos_config(tmp_path / "live.toml", start=today - timedelta(days=10), end=today)
+    hub = HubProcess(tmp_path / "hub", config=live)
+    hub.make_tokens()
+    hub.start()
+    try:
+        t = _serve_bansos(hub, 1)
+        assert _post(hub, "/beneficiaries", hub.counter_headers(1),
+                     {"programme": "bansos-2026", "nik": NIK_A, "ticket": t["id"],
+                      "outcome": "given"}).status_code == 201
+    finally:
+        hub.stop()
+    digest = _kept_hash(hub.data_dir)
+    # the same post, its programme now ended more than its retention ago
+    hub.config = bansos_config(tmp_path / "ended.toml", start=today - timedelta(days=40),
+                               end=today - timedelta(days=5), retention=3)
+    hub.start()
+    try:
+        from antrean.storage import Storage
+
+        def purged() -> bool:
+            st = Storage(hub.data_dir, migrate=False)
+            try:
+                return st.conn.exec_driver_sql(
+                    "SELECT count(*) FROM events WHERE type = 'beneficiary.purged'"
+                ).scalar_one() == 1
+            finally:
+                st.close()
+
+        import time
+
+        deadline = time.monotonic() + 30
+        while not purged():
+            assert time.monotonic() < deadline, "the hub did not purge"
+            time.sleep(0.1)
+        r = _post(hub, "/beneficiaries/check", hub.counter_headers(1),
+                  {"programme": "bansos-2026", "nik": NIK_A})
+        assert r.status_code == 409 and r.json()["error"] == "programme_closed"
+    finally:
+        hub.stop()
+    for p in _files_under(hub.data_dir):
+        assert digest.encode() not in p.read_bytes(), p

@@ -41,9 +41,10 @@ PG_SETTINGS = {"shared_buffers": "512MB", "max_wal_size": "8GB", "checkpoint_tim
 
 
 def _sender(k: int, n: int, args: argparse.Namespace, api: str, tokens: dict[int, str],
-            done: mp.Value, gate: mp.Barrier) -> None:  # type: ignore[type-arg]
+            done: mp.Value, gate: mp.Barrier, stop: mp.Value) -> None:  # type: ignore[type-arg]
     """Posts p with p % n == k, day by day: make the day's bodies (untimed), wait for the
-    others, post them (timed by the main process), wait again. One request per post-day."""
+    others, post them (timed by the main process), wait again, and once more while the main
+    process decides whether the load goes on (--max-minutes). One request per post-day."""
     rng = random.Random(k)
     seqs = {p: 0 for p in range(args.posts) if p % n == k}
     try:
@@ -65,6 +66,9 @@ def _sender(k: int, n: int, args: argparse.Namespace, api: str, tokens: dict[int
                         done.value += last - seqs[p]
                     seqs[p] = last
                 gate.wait()
+                gate.wait()  # the main process has decided
+                if stop.value:
+                    return
     except BaseException:
         gate.abort()
         raise
@@ -117,6 +121,8 @@ def main() -> None:
     ap.add_argument("--tickets", type=int, default=600, help="tickets per post-day")
     ap.add_argument("--senders", type=int, default=2, help="processes posting at once")
     ap.add_argument("--reads", type=int, default=100, help="requests per read measured")
+    ap.add_argument("--max-minutes", type=float, default=0,
+                    help="stop loading after this long (whole days) and measure at that size")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -129,13 +135,14 @@ def main() -> None:
             assert city.proc is not None
             print(f"city year: {args.posts} posts x {args.days} days x {args.tickets} tickets "
                   f"= {args.posts * args.days * args.tickets:,} tickets; {args.senders} senders")
-            done = mp.Value("q", 0)
+            done, stop = mp.Value("q", 0), mp.Value("b", 0)
             gate = mp.Barrier(args.senders + 1)
             procs = [mp.Process(target=_sender, args=(k, args.senders, args, city.api, tokens,
-                                                      done, gate))
+                                                      done, gate, stop))
                      for k in range(args.senders)]
             for p in procs:
                 p.start()
+            days = 0
             cpu0, pg0, wall, t_all = _cpu_s(city.proc.pid), _pg_cpu_s(pg), 0.0, time.monotonic()
             try:
                 for d in range(args.days):
@@ -143,10 +150,18 @@ def main() -> None:
                     t0 = time.perf_counter()
                     gate.wait()
                     wall += time.perf_counter() - t0
+                    days = d + 1
                     if d % 10 == 9:
                         print(f"  … day {d + 1}: {done.value:,} events, {done.value / wall:,.0f}/s "
                               f"while posting, city RSS {rss_mb(city.proc.pid):.0f} MB, "
                               f"{time.monotonic() - t_all:.0f} s in all", flush=True)
+                    if args.max_minutes and time.monotonic() - t_all > args.max_minutes * 60:
+                        stop.value = 1
+                    gate.wait()
+                    if stop.value:
+                        print(f"  stopped after {days} days (--max-minutes {args.max_minutes}): "
+                              "the reads below are at this size, not the full year")
+                        break
             except mp.BrokenBarrierError:
                 raise SystemExit("a sender failed") from None
             for p in procs:
@@ -165,18 +180,18 @@ def main() -> None:
                 tickets = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]  # type: ignore[index]
             print(f"day summaries fresh {time.perf_counter() - s:.1f} s after the load; "
                   f"{tickets:,} tickets stored")
-            last_day = FIRST_DAY + timedelta(days=args.days - 1)
+            last_day = FIRST_DAY + timedelta(days=days - 1)
             rng = random.Random(9)
-            days = [(FIRST_DAY + timedelta(days=rng.randrange(args.days))).isoformat()
-                    for _ in range(args.reads)]
+            read_days = [(FIRST_DAY + timedelta(days=rng.randrange(days))).isoformat()
+                         for _ in range(args.reads)]
             with httpx.Client(headers={"Authorization": f"Bearer {officer}"}, timeout=60) as c:
                 api = city.api
                 lat = []
-                for day in days:
+                for day in read_days:
                     lat += timed(c, f"{api}/stats", 1, date=day)
                 print(f"/stats (a day, all posts) : {summary(lat)}")
                 print(f"/stats (a day, one post)  : "
-                      f"{summary(timed(c, f'{api}/stats', args.reads, date=days[0], post=post_id(1)))}")
+                      f"{summary(timed(c, f'{api}/stats', args.reads, date=read_days[0], post=post_id(1)))}")
                 year = {"from": FIRST_DAY.isoformat(), "to": last_day.isoformat()}
                 print(f"/trend (the year, city)   : {summary(timed(c, f'{api}/trend', args.reads, **year))}")
                 print(f"/trend (the year, a post) : "

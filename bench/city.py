@@ -1,6 +1,7 @@
 """A city year through the real city: ingest rate, read latencies, database size, RSS.
 
     .venv/bin/python bench/city.py [--posts 50] [--days 300] [--tickets 600] [--senders 2]
+        [--cities 1] [--max-minutes N]
 
 The default is issue 12's synthetic city year: 50 posts x 300 days x 600 tickets = 9 M
 tickets, ~35 M events. Posts' logs (bench/citygen.py) go to a real ``antrean city``
@@ -93,6 +94,17 @@ def _pg_cpu_s(pg: PgCluster) -> float:
     return total
 
 
+def _rss(pids: list[int]) -> str:
+    return " + ".join(f"{rss_mb(p):.0f}" for p in pids) + " MB"
+
+
+def _hwm(pids: list[int]) -> str:
+    def one(pid: int) -> int:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return next(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM"))
+    return " + ".join(f"{one(p) / 1024:.0f}" for p in pids) + " MB"
+
+
 def timed(client: httpx.Client, url: str, n: int, **params: str) -> list[float]:
     out = []
     for _ in range(n):
@@ -120,6 +132,9 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=300)
     ap.add_argument("--tickets", type=int, default=600, help="tickets per post-day")
     ap.add_argument("--senders", type=int, default=2, help="processes posting at once")
+    ap.add_argument("--cities", type=int, default=1,
+                    help="city processes on the one database (senders spread over them), as "
+                         "a load balancer in front of several would run them")
     ap.add_argument("--reads", type=int, default=100, help="requests per read measured")
     ap.add_argument("--max-minutes", type=float, default=0,
                     help="stop loading after this long (whole days) and measure at that size")
@@ -127,23 +142,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         pg = PgCluster(settings=PG_SETTINGS).start()
-        city = CityProcess(pg.url, tmp, config=city_toml(tmp / "city.toml", args.posts))
+        toml = city_toml(tmp / "city.toml", args.posts)
+        cities = [CityProcess(pg.url, tmp, config=toml) for _ in range(args.cities)]
+        city = cities[0]
         try:
             tokens = {p: city.token(post=post_id(p)) for p in range(args.posts)}
             officer = city.token(officer="bench")
-            city.start()
-            assert city.proc is not None
+            for c in cities:
+                c.start()
+            pids = [c.proc.pid for c in cities if c.proc is not None]
             print(f"city year: {args.posts} posts x {args.days} days x {args.tickets} tickets "
-                  f"= {args.posts * args.days * args.tickets:,} tickets; {args.senders} senders")
+                  f"= {args.posts * args.days * args.tickets:,} tickets; {args.senders} senders, "
+                  f"{args.cities} city process(es)")
             done, stop = mp.Value("q", 0), mp.Value("b", 0)
             gate = mp.Barrier(args.senders + 1)
-            procs = [mp.Process(target=_sender, args=(k, args.senders, args, city.api, tokens,
+            procs = [mp.Process(target=_sender, args=(k, args.senders, args,
+                                                      cities[k % args.cities].api, tokens,
                                                       done, gate, stop))
                      for k in range(args.senders)]
             for p in procs:
                 p.start()
             days = 0
-            cpu0, pg0, wall, t_all = _cpu_s(city.proc.pid), _pg_cpu_s(pg), 0.0, time.monotonic()
+            cpu0, pg0, wall, t_all = (sum(map(_cpu_s, pids)), _pg_cpu_s(pg), 0.0,
+                                      time.monotonic())
             try:
                 for d in range(args.days):
                     gate.wait()  # the day's bodies are made: the clock runs while they post
@@ -153,7 +174,7 @@ def main() -> None:
                     days = d + 1
                     if d % 10 == 9:
                         print(f"  … day {d + 1}: {done.value:,} events, {done.value / wall:,.0f}/s "
-                              f"while posting, city RSS {rss_mb(city.proc.pid):.0f} MB, "
+                              f"while posting, city RSS {_rss(pids)}, "
                               f"{time.monotonic() - t_all:.0f} s in all", flush=True)
                     if args.max_minutes and time.monotonic() - t_all > args.max_minutes * 60:
                         stop.value = 1
@@ -167,7 +188,7 @@ def main() -> None:
             for p in procs:
                 p.join()
             n = done.value
-            cpu, pgcpu = _cpu_s(city.proc.pid) - cpu0, _pg_cpu_s(pg) - pg0
+            cpu, pgcpu = sum(map(_cpu_s, pids)) - cpu0, _pg_cpu_s(pg) - pg0
             print(f"ingest: {n:,} events in {wall:.0f} s of posting -> {n / wall:,.0f} events/s "
                   f"(city process {cpu / n * 1e6:.1f} us CPU/event, PostgreSQL "
                   f"{pgcpu / n * 1e6:.1f} us/event)")
@@ -197,12 +218,11 @@ def main() -> None:
                 print(f"/trend (the year, a post) : "
                       f"{summary(timed(c, f'{api}/trend', args.reads, **year, post=post_id(2)))}")
                 print(f"/posts                    : {summary(timed(c, f'{api}/posts', args.reads))}")
-            status = Path(f"/proc/{city.proc.pid}/status").read_text()
-            hwm = next(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM"))
-            print(f"city RSS {rss_mb(city.proc.pid):.0f} MB (peak {hwm / 1024:.0f} MB); "
+            print(f"city RSS {_rss(pids)} (peak {_hwm(pids)}); "
                   f"database {pg.size_bytes() / 2**30:.2f} GiB")
         finally:
-            city.stop()
+            for c in cities:
+                c.stop()
             pg.drop()
 
 

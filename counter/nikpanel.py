@@ -7,6 +7,7 @@ Apart from the flow (plain data, no Qt) so the desk and the staged scenes load w
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
@@ -52,7 +53,10 @@ class NikPanel(QObject):
 
     def __init__(self, vm: Any) -> None:
         super().__init__(vm)
-        self._vm = vm
+        # A proxy, not the view-model itself: a strong reference back would make the two a
+        # cycle, freed by Python's cycle collector on whatever thread runs it (a link's
+        # worker), and Qt then stops the view-model's timers from that thread and crashes.
+        self._vm = weakref.proxy(vm)
 
     @property
     def flow(self) -> NikFlow:

@@ -368,6 +368,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     data = _data_dir(args.data)
     if not (data / DB_FILENAME).exists():
         return refuse(f"tidak ada basis data pos di {data} / no post database in {data}")
+    if not args.all_days and not out.parent.is_dir():
+        return refuse(f"folder {out.parent} tidak ada — buat dulu atau pilih yang lain / "
+                      f"folder {out.parent} does not exist: make it or choose another")
+    if not args.all_days and out.is_dir():
+        return refuse(f"{out} adalah folder — beri nama berkas / {out} is a folder: give a "
+                      "file name")
     st = Storage(data)
     try:
         if args.all_days:
@@ -378,7 +384,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 print(f"{f}\t{n} rows")
             return 0
         day = args.date or utcnow().astimezone(cfg.tz).date().isoformat()
+        with out.open("ab"):  # may we write there? asked first: openpyxl fails noisily
+            pass
         n = export_day(st, cfg, day, fmt, out, excel=args.excel)
+    except OSError as exc:  # a full USB stick, a read-only card, no permission
+        return refuse(f"tidak dapat menulis {exc.filename or out}: {exc.strerror} / "
+                      f"cannot write {exc.filename or out}: {exc.strerror}")
     finally:
         st.close()
     if n == 0:  # a wrong --date or --data looks like this: say so, the file is still valid

@@ -83,6 +83,21 @@ def test_an_unknown_extension_is_refused_and_nothing_written(data, tmp_path, nam
     assert not out.exists()
 
 
+@pytest.mark.parametrize("name", ["day.csv", "day.xlsx"])
+def test_a_missing_or_unwritable_folder_is_said_not_a_traceback(data, tmp_path, name):
+    missing = export(data, "--out", str(tmp_path / "no-such-folder" / name))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "tidak ada" in missing.stderr and "does not exist" in missing.stderr
+    taken = tmp_path / name  # the name is a folder's
+    taken.mkdir()
+    res = export(data, "--out", str(taken))
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    assert "adalah folder" in res.stderr and "is a folder" in res.stderr
+    res = export(data, "--out", f"/proc/{name}")  # a folder nobody, root too, can write in
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    assert "tidak dapat menulis" in res.stderr and "cannot write" in res.stderr
+
+
 def test_format_overrides_the_extension(data, tmp_path):
     out = tmp_path / "hari.txt"
     assert export(data, "--format", "csv", "--out", str(out)).returncode == 0

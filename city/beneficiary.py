@@ -17,7 +17,7 @@
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import psycopg
@@ -41,17 +41,17 @@ def index_events(conn: psycopg.Connection[Any], post: str, uplink_id: int,
     """Keep the keyed hashes of a batch's new events (inside the ingest's transaction)."""
     rows = []
     for e in new:
-        if e["type"] == "beneficiary.recorded":
-            d = e.get("data") or {}
+        if e.type == "beneficiary.recorded":
+            d = e.data
             if not (isinstance(d.get("hash"), str) and _HASH.match(d["hash"])
                     and d.get("outcome") in ("given", "refused")
                     and isinstance(d.get("programme"), str)):
                 continue  # purged at the post before it was sent, or not ours to read
             rows.append((d["programme"], d["hash"], d["outcome"], post,
-                         str(d.get("post_name") or post), _day(d.get("day"), e["at"]),
-                         e.get("counter"), d.get("number"), e["at"], uplink_id, e["seq"]))
-        elif e["type"] == "beneficiary.purged":
-            _purge_post(conn, post, str((e.get("data") or {}).get("programme", "")))
+                         str(d.get("post_name") or post), _day(d.get("day"), e.at),
+                         e.counter, d.get("number"), e.at, uplink_id, e.seq))
+        elif e.type == "beneficiary.purged":
+            _purge_post(conn, post, str(e.data.get("programme", "")))
     if rows:
         with conn.cursor() as cur:
             cur.executemany(
@@ -61,11 +61,11 @@ def index_events(conn: psycopg.Connection[Any], post: str, uplink_id: int,
                 "ON CONFLICT (uplink_id, seq) DO NOTHING", rows)
 
 
-def _day(day: Any, at: str) -> date:
+def _day(day: Any, at: datetime) -> date:
     try:
         return date.fromisoformat(str(day))
     except ValueError:
-        return date.fromisoformat(at[:10])  # the post's day: the date of its local time
+        return at.date()  # the post's day: the date of its local time
 
 
 def _purge_post(conn: psycopg.Connection[Any], post: str, programme: str) -> None:

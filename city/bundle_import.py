@@ -9,18 +9,20 @@ same bundle imported twice adds nothing the second time.
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import psycopg
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from antrean.bundle import Bundle, BundleError, read_bundle
 from antrean.config import format_errors
 
+from .config import POST_ID_PATTERN
 from .db import CityDbError, explain, migrate
 from .ingest import Gap, Ingested, ingest
-from .wire import MAX_EVENTS, BadBatch, UplinkBody, check_events, events_adapter
+from .wire import MAX_EVENTS, BadBatch, PostMeta, UplinkBody, events_from
 
 __all__ = ["import_bundle", "load_bundle"]
 
@@ -32,15 +34,22 @@ def _validated(b: Bundle) -> UplinkBody:
     post: dict[str, Any] = raw if isinstance(raw, dict) else {}
     meta = {k: post[k] for k in ("name", "name_en", "timezone", "services") if k in post}
     try:
-        body = UplinkBody.model_validate({"post": post.get("id"), "instance": h.get("instance"),
-                                          "after": h.get("after"), "meta": meta,
-                                          "events": []})
-        events = events_adapter.validate_python(b.events)
+        head = _Header.model_validate({"post": post.get("id"), "instance": h.get("instance"),
+                                       "after": h.get("after"), "meta": meta})
     except ValidationError as exc:
         msg = format_errors(exc)
         raise BadBatch(f"Isi bundel tidak valid: {msg}", f"Invalid bundle content: {msg}") from exc
-    check_events(events)
-    return body.model_copy(update={"events": events})
+    return UplinkBody(head.post, head.instance, head.after, head.meta, events_from(b.events))
+
+
+class _Header(BaseModel):
+    """A bundle's header, as the uplink's envelope."""
+
+    model_config = ConfigDict(extra="forbid")
+    post: Annotated[str, Field(pattern=POST_ID_PATTERN)]
+    instance: uuid.UUID
+    after: Annotated[int, Field(ge=0)] | None = None
+    meta: PostMeta | None = None
 
 
 def load_bundle(conn: psycopg.Connection[Any], b: Bundle) -> Ingested:

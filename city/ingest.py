@@ -8,8 +8,8 @@ city killed mid-batch, stores nothing twice and loses nothing: what was not comm
 not acknowledged, and the hub sends it again.
 
 Ticket rows are the post's own wait-time log rows (antrean.daylog), advanced by the same
-``apply_wire`` the hub's live day uses; roll-ups change by antrean.stats.Tally.change, so
-the city's figures are the post's figures.
+``apply_change`` the hub's own log replay uses; roll-ups change by antrean.stats.Tally.change,
+so the city's figures are the post's figures.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import msgspec
 import psycopg
-from pydantic_core import to_json
 
-from antrean.daylog import LogRow, apply_wire
+from antrean.daylog import LogRow, apply_change
 from antrean.stats import Tally
 
 from .beneficiary import index_events as index_beneficiaries
@@ -107,7 +107,7 @@ def ingest(conn: psycopg.Connection[Any], post: str, instance: str,
         (post, instance)).fetchone()  # type: ignore[misc]
     if after is not None and after > acked:
         raise Gap(acked)
-    new = [e for e in events if e["seq"] > acked]
+    new = [e for e in events if e.seq > acked]
     if not new:
         conn.execute("UPDATE uplinks SET last_heard_at = now(), last_via = %s WHERE id = %s",
                      (via, uplink_id))
@@ -120,11 +120,11 @@ def ingest(conn: psycopg.Connection[Any], post: str, instance: str,
     _write_counts(conn, post, ap)
     _write_alerts(conn, post, ap)
     _bump_summaries(conn, post, ap.days)
-    last = new[-1]["seq"]
+    last = new[-1].seq
     conn.execute(
         "UPDATE uplinks SET acked_seq = %s, events = events + %s, last_heard_at = now(), "
         "last_event_at = GREATEST(last_event_at, %s), last_via = %s WHERE id = %s",
-        (last, len(new), datetime.fromisoformat(new[-1]["at"]), via, uplink_id))
+        (last, len(new), new[-1].at, via, uplink_id))
     return Ingested(last, len(new), len(events) - len(new), fresh)
 
 
@@ -161,47 +161,59 @@ def _load(conn: psycopg.Connection[Any], post: str, ids: Iterable[str], ap: _App
 
 def _apply(conn: psycopg.Connection[Any], post: str, uplink_id: int,
            new: Sequence[WireEvent]) -> _Applied:
-    """Advance the batch's tickets through its events, as the post's own log does."""
+    """Advance the batch's tickets through its events, as the post's own log does
+    (antrean.daylog.apply_wire, spelled out for the city's typed events): a ticket starts
+    at its ``ticket.issued`` (sent again: still one ticket), each later event changes its
+    row by ``apply_change``; events of a ticket the city never saw issued change nothing."""
     ap = _Applied()
-    ids = {e["ticket"]["id"] for e in new if e.get("ticket")}  # type: ignore[index]
+    ids = {t.id for e in new if (t := e.ticket) is not None}
     foreign = _load(conn, post, ids, ap) if ids else set()
     if foreign:
         log.warning("post %s sent events for %d tickets of another post; ignored",
                     post, len(foreign))
+    rows, tickets, touched = ap.rows, ap.tickets, ap.touched
     for e in new:
-        etype, t = e["type"], e.get("ticket")
+        etype, t = e.type, e.ticket
         if t is not None and etype.startswith("ticket."):
-            tid = t["id"]
+            tid = t.id
             if tid in foreign:
                 continue
-            r = apply_wire(ap.rows, e)  # type: ignore[arg-type]
-            if r is None:
-                continue
-            info = ap.tickets.get(tid)
-            if info is None:  # first seen now: its issue event
-                info = ap.tickets[tid] = _Ticket(date.fromisoformat(t["issued_at"][:10]),
-                                                 "waiting", e["seq"], uplink_id, None)
-            info.state = str(t.get("state") or info.state)[:16]
-            ap.touched.add(tid)
-            ap.days.add(info.day)
-        _count(e, ap)
+            if etype == "ticket.issued":
+                if tid in rows:
+                    continue
+                issued = t.issued_at  # a datetime with the post's offset (wire.check_events)
+                rows[tid] = LogRow(tid, t.number, t.service, t.priority, issued,
+                                   kiosk=e.data.get("kiosk"))
+                info = tickets[tid] = _Ticket(issued.date(), "waiting", e.seq, uplink_id, None)
+            else:
+                r = rows.get(tid)
+                if r is None:
+                    continue
+                d = e.data
+                # a cancellation's "outcome" is its reason (day_closed when the hub closed it)
+                apply_change(r, etype, e.at, e.counter, d.get("outcome") or d.get("reason"),
+                             d.get("rating"))
+                info = tickets[tid]
+            if t.state:
+                info.state = str(t.state)[:16]
+            touched.add(tid)
+        if etype in _COUNTED:
+            _count(e, ap)
+    ap.days.update({tickets[tid].day for tid in touched})
     return ap
 
 
 def _count(e: WireEvent, ap: _Applied) -> None:
     """Post-level facts that are no ticket's: complaints, corrections, surge alerts."""
-    etype = e["type"]
-    if etype not in _COUNTED:  # most events: decided before any parsing
-        return
-    data = e.get("data") or {}
-    day = date.fromisoformat(e["at"][:10])  # the event's own day in the post's zone, as the
-    # post counts it
+    etype = e.type
+    data = e.data
+    day = e.at.date()  # the event's own day in the post's zone, as the post counts it
     if etype == "complaint.filed":
         ap.counts[(day, "complaint", str(data.get("category") or "lainnya")[:32])] += 1
     elif etype == "ticket.corrected":
         ap.counts[(day, "correction", "")] += 1
     elif isinstance(data.get("service"), str):  # queue.alert
-        ap.alerts[data["service"][:32]] = {**data, "at": e["at"]}
+        ap.alerts[data["service"][:32]] = {**data, "at": e.at}
         if data.get("level") == "surge":
             ap.counts[(day, "alert", data["service"][:32])] += 1
     else:
@@ -236,26 +248,25 @@ def _copy(conn: psycopg.Connection[Any], sql: str, lines: Iterable[str]) -> None
 
 
 def _copy_events(conn: psycopg.Connection[Any], uplink_id: int, new: Sequence[WireEvent]) -> None:
-    """The raw log by COPY. Type, time and ticket id were checked against strict patterns
-    (wire.py) and JSON escapes every control character, so only backslashes (in the JSON)
-    need doubling here. JSON is written by pydantic-core (Rust): 3x the stdlib encoder."""
+    """The raw log by COPY. Type and ticket id were checked against strict patterns
+    (wire.py), times are datetimes, and JSON escapes every control character, so only
+    backslashes (in the JSON) need doubling here. JSON is written by msgspec (C)."""
     head = f"{uplink_id}\t"
+    enc = msgspec.json.encode
 
     def js(v: Any) -> str:  # the json column takes JSON's own escapes, \\u0000 too
-        out = to_json(v).decode()
+        out = enc(v).decode()
         return out.replace("\\", "\\\\") if "\\" in out else out
 
     def lines() -> Iterable[str]:
+        n = _NULL
         for e in new:
-            t = e.get("ticket")
-            data = e.get("data")
-            counter = e.get("counter")
-            snap = (js({"id": t.get("id"), "number": t.get("number"), "service": t.get("service"),
-                        "priority": t.get("priority"), "issued_at": t.get("issued_at")})
-                    if t is not None and e["type"] == "ticket.issued" else _NULL)
-            yield "\t".join((head + str(e["seq"]), e["type"], e["at"],
-                             t["id"] if t else _NULL, _NULL if counter is None else str(counter),
-                             js(data) if data else _NULL, snap)) + "\n"
+            t, data, counter = e.ticket, e.data, e.counter
+            snap = (js({"id": t.id, "number": t.number, "service": t.service,
+                        "priority": t.priority, "issued_at": t.issued_at})
+                    if t is not None and e.type == "ticket.issued" else n)
+            yield (f"{head}{e.seq}\t{e.type}\t{e.at.isoformat()}\t{t.id if t else n}\t"
+                   f"{n if counter is None else counter}\t{js(data) if data else n}\t{snap}\n")
 
     _copy(conn, "COPY events (uplink_id, seq, type, at, ticket_id, counter, data, ticket) "
                 "FROM STDIN", lines())

@@ -147,7 +147,8 @@ def _load(conn: psycopg.Connection[Any], post: str, ids: Iterable[str], ap: _App
     cols = ", ".join(TICKET_COLUMNS)
     foreign = set()
     cur = conn.execute(f"SELECT id::text, post_id, day, state, issue_seq, uplink_id, {cols} "
-                       "FROM tickets WHERE id = ANY(%s::uuid[])", (list(ids),))
+                       "FROM tickets WHERE id = ANY(%s::uuid[])",
+                       ("{" + ",".join(ids) + "}",))  # checked UUIDs: one text to send
     for tid, owner, day, state, issue_seq, uplink_id, *rest in cur:
         if owner != post:
             foreign.add(tid)
@@ -286,29 +287,38 @@ WHERE tickets.post_id = EXCLUDED.post_id
 
 
 def _write_tickets(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> int:
-    """Ticket rows by COPY into a session's staging table, then one upsert from it."""
+    """Ticket rows by COPY: the ones the city did not have straight into ``tickets`` (most
+    of a catching-up post's), the ones it had into a session's staging table and one upsert
+    from it. If another transaction stored one of the new tickets meanwhile (the same ticket
+    from a second hub database at once), the new ones take the upsert path too."""
     if not ap.touched:
         return 0
-    fresh = 0
+    new: list[str] = []
+    known: list[str] = []
     head = f"\t{_text(post)}\t"
     t, n = _text, _NULL
-    lines = []
     for tid in ap.touched:  # ids, numbers and times are checked or ours; the rest escaped
         r, info = ap.rows[tid], ap.tickets[tid]
-        fresh += info.before is None
-        lines.append("\t".join((
-            tid + head + str(info.uplink_id), str(info.issue_seq), info.day.isoformat(),
-            t(info.state), t(r.service), t(r.number), t(r.priority), r.issued_at.isoformat(),
-            n if r.called_at is None else r.called_at.isoformat(),
-            n if r.finished_at is None else r.finished_at.isoformat(),
-            n if r.counter is None else str(r.counter), t(r.outcome), t(r.original_outcome),
-            str(r.recalls), str(r.transfers), t(r.kiosk),
-            n if r.rating is None else str(r.rating))) + "\n")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS tickets_in (LIKE tickets) "
-                 "ON COMMIT DELETE ROWS")
-    _copy(conn, f"COPY tickets_in ({_TICKET_COLS}) FROM STDIN", lines)
-    conn.execute(_UPSERT_TICKETS)
-    return fresh
+        c, f = r.called_at, r.finished_at
+        (new if info.before is None else known).append(
+            f"{tid}{head}{info.uplink_id}\t{info.issue_seq}\t{info.day.isoformat()}\t"
+            f"{t(info.state)}\t{t(r.service)}\t{t(r.number)}\t{t(r.priority)}\t"
+            f"{r.issued_at.isoformat()}\t{n if c is None else c.isoformat()}\t"
+            f"{n if f is None else f.isoformat()}\t{n if r.counter is None else r.counter}\t"
+            f"{t(r.outcome)}\t{t(r.original_outcome)}\t{r.recalls}\t{r.transfers}\t"
+            f"{t(r.kiosk)}\t{n if r.rating is None else r.rating}\n")
+    if new:
+        try:
+            with conn.transaction():  # a savepoint: a clash undoes this COPY only
+                _copy(conn, f"COPY tickets ({_TICKET_COLS}) FROM STDIN", new)
+        except psycopg.errors.UniqueViolation:
+            known += new
+    if known:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS tickets_in (LIKE tickets) "
+                     "ON COMMIT DELETE ROWS")
+        _copy(conn, f"COPY tickets_in ({_TICKET_COLS}) FROM STDIN", known)
+        conn.execute(_UPSERT_TICKETS)
+    return len(new)
 
 
 _UPSERT_ROLLUP = """

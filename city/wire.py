@@ -195,8 +195,12 @@ def check_events(events: list[WireEvent]) -> None:
         if t is None:
             continue
         tid = t.id
-        if not ((tid in ids if type(tid) is str else False) or _uuid(tid)) \
-                or not (t.state is None or type(t.state) is str):
+        if type(tid) is str:
+            tid = t.id = tid.lower()  # one key a ticket, as PostgreSQL gives it back
+            ok = tid in ids or _uuid(tid)
+        else:
+            ok = False
+        if not ok or not (t.state is None or type(t.state) is str):
             raise BadBatch(f"Peristiwa seq {seq}: tiket tanpa id yang sah.",
                            f"Event seq {seq}: ticket without a valid id.")
         ids.add(tid)

@@ -307,18 +307,20 @@ def _write_tickets(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> in
             f"{n if f is None else f.isoformat()}\t{n if r.counter is None else r.counter}\t"
             f"{t(r.outcome)}\t{t(r.original_outcome)}\t{r.recalls}\t{r.transfers}\t"
             f"{t(r.kiosk)}\t{n if r.rating is None else r.rating}\n")
+    fresh = len(new)
     if new:
         try:
             with conn.transaction():  # a savepoint: a clash undoes this COPY only
                 _copy(conn, f"COPY tickets ({_TICKET_COLS}) FROM STDIN", new)
         except psycopg.errors.UniqueViolation:
-            known += new
+            known, fresh = known + new, 0
     if known:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS tickets_in (LIKE tickets) "
                      "ON COMMIT DELETE ROWS")
         _copy(conn, f"COPY tickets_in ({_TICKET_COLS}) FROM STDIN", known)
-        conn.execute(_UPSERT_TICKETS)
-    return len(new)
+        inserted = conn.execute(_UPSERT_TICKETS + " RETURNING xmax = 0").fetchall()
+        fresh += sum(1 for (i,) in inserted if i)  # (xmax 0: a row inserted, not updated)
+    return fresh
 
 
 _UPSERT_ROLLUP = """

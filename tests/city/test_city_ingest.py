@@ -272,3 +272,54 @@ def test_odd_characters_a_post_logged_are_stored_not_refused(city, city_db, two_
                             ).fetchone()[0]
     assert kiosk == "Kios\t1\\2\né"
     assert json.loads(text)["text"] == odd
+
+
+def test_the_same_new_ticket_from_two_hub_databases_at_once_is_one_ticket(city_db, two_posts):
+    """Two hub databases of one post (a restored copy uplinking beside the original) send
+    the same tickets at the same moment (the second without the post's description, which
+    would wait on the post's row). The second batch's COPY of "new" tickets meets the
+    first's uncommitted rows, waits, clashes once the first commits, and stores its tickets
+    by the upsert path instead: both logs kept whole, each ticket once."""
+    from city.db import migrate
+    from city.ingest import ingest
+    from city.wire import parse_body
+
+    hub = two_posts[0]
+    events = wire_events(hub)
+    migrate(city_db)
+
+    def body(instance: str) -> Any:
+        return parse_body(json.dumps({"post": hub.config.post.id, "instance": instance,
+                                      "meta": post_meta(hub), "events": events}).encode())
+
+    first, second = (body("00000000-0000-4000-8000-00000000000a"),
+                     body("00000000-0000-4000-8000-00000000000b"))
+    with psycopg.connect(city_db) as a, psycopg.connect(city_db) as b:
+        ingest(a, first.post, str(first.instance), [], meta=first.meta)  # the post is known
+        a.commit()
+        res_a = ingest(a, first.post, str(first.instance), first.events, meta=first.meta)
+        out: dict[str, Any] = {}
+
+        def other() -> None:
+            try:
+                out["res"] = ingest(b, second.post, str(second.instance), second.events)
+                b.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                out["error"] = exc
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(1.0)
+        assert t.is_alive(), "the second batch should wait for the first's tickets"
+        a.commit()
+        t.join(30)
+    assert "error" not in out, out.get("error")
+    tickets = {e["ticket"]["id"] for e in events if e["ticket"]}
+    assert res_a.tickets == len(tickets) and out["res"].tickets == 0  # none new the 2nd time
+    assert _count(city_db, "SELECT count(*) FROM tickets") == len(tickets)
+    assert _count(city_db, "SELECT count(*) FROM events") == 2 * len(events)
+    rows = {r.ticket_id: r for r in day_rows(hub.storage, DAY)}
+    with psycopg.connect(city_db) as conn:
+        for tid, outcome, called in conn.execute(
+                "SELECT id::text, outcome, called_at FROM tickets"):
+            assert outcome == rows[tid].outcome and called == rows[tid].called_at

@@ -7,6 +7,7 @@ hub cancelled when the post's day closed has the outcome ``day_closed`` (antrean
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -14,7 +15,7 @@ from typing import Any, TypeAlias
 from .days import DAY_CLOSED
 from .storage import Storage
 
-__all__ = ["LogRow", "COLUMNS", "day_rows", "apply_change", "apply_wire", "row_from_issue",
+__all__ = ["LogRow", "COLUMNS", "day_rows", "apply_change", "apply_wire", "apply_ticket_event", "row_from_issue",
            "LiveDay"]
 
 #: DESIGN.md's columns in its order, then ours appended (rating 1-4; the outcome before a
@@ -113,23 +114,32 @@ def row_from_issue(wire: dict[str, Any]) -> LogRow:
 
 def apply_wire(rows: dict[str, LogRow], wire: dict[str, Any]) -> LogRow | None:
     """Apply one event as the hub sent it (``at`` in the post's zone) to the rows it keeps,
-    keyed by ticket id; returns the row it touched. A ``ticket.issued`` for a ticket the
-    rows already hold changes nothing (the same ticket sent again is still one ticket).
-    The post's live day and the city's ingest both go through here."""
-    t, etype = wire.get("ticket"), wire["type"]
+    keyed by ticket id; returns the row it touched. The post's live day goes through here,
+    the city's ingest through :func:`apply_ticket_event` (its events are typed structs)."""
+    t = wire.get("ticket")
     if not t:
         return None
+    return apply_ticket_event(rows, wire["type"], t["id"], wire["at"], wire.get("counter"),
+                              wire.get("data") or {}, lambda: row_from_issue(wire))
+
+
+def apply_ticket_event(rows: dict[str, LogRow], etype: str, tid: str, at: Time,
+                       counter: int | None, data: dict[str, Any],
+                       issued: Callable[[], LogRow]) -> LogRow | None:
+    """One ticket's event applied to the rows kept by ticket id; returns the row it touched,
+    or ``None`` when it touched none. A ``ticket.issued`` starts a row (made by ``issued``);
+    the same ticket issued again is still one ticket (no change); an event of a ticket the
+    rows do not hold changes nothing."""
     if etype == "ticket.issued":
-        if t["id"] in rows:
+        if tid in rows:
             return None
-        new = rows[t["id"]] = row_from_issue(wire)
+        new = rows[tid] = issued()
         return new
-    r = rows.get(t["id"])
+    r = rows.get(tid)
     if r is not None:
-        d = wire.get("data") or {}
         # a cancellation's "outcome" is its reason (day_closed when the hub closed the day)
-        apply_change(r, etype, wire["at"], wire.get("counter"), d.get("outcome") or d.get("reason"),
-                     d.get("rating"))
+        apply_change(r, etype, at, counter, data.get("outcome") or data.get("reason"),
+                     data.get("rating"))
     return r
 
 

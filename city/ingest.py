@@ -8,7 +8,7 @@ city killed mid-batch, stores nothing twice and loses nothing: what was not comm
 not acknowledged, and the hub sends it again.
 
 Ticket rows are the post's own wait-time log rows (antrean.daylog), advanced by the same
-``apply_change`` the hub's own log replay uses; roll-ups change by antrean.stats.Tally.change,
+rules the hub's own live day uses (``apply_ticket_event``); roll-ups change by antrean.stats.Tally.change,
 so the city's figures are the post's figures.
 """
 
@@ -22,12 +22,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import msgspec
 import psycopg
 
-from antrean.daylog import LogRow, apply_change
+from antrean.daylog import LogRow, apply_ticket_event
 from antrean.stats import Tally
 
 from .beneficiary import index_events as index_beneficiaries
@@ -162,10 +163,8 @@ def _load(conn: psycopg.Connection[Any], post: str, ids: Iterable[str], ap: _App
 
 def _apply(conn: psycopg.Connection[Any], post: str, uplink_id: int,
            new: Sequence[WireEvent]) -> _Applied:
-    """Advance the batch's tickets through its events, as the post's own log does
-    (antrean.daylog.apply_wire, spelled out for the city's typed events): a ticket starts
-    at its ``ticket.issued`` (sent again: still one ticket), each later event changes its
-    row by ``apply_change``; events of a ticket the city never saw issued change nothing."""
+    """Advance the batch's tickets through its events, by the post's own rules
+    (antrean.daylog.apply_ticket_event)."""
     ap = _Applied()
     ids = {t.id for e in new if (t := e.ticket) is not None}
     foreign = _load(conn, post, ids, ap) if ids else set()
@@ -180,20 +179,15 @@ def _apply(conn: psycopg.Connection[Any], post: str, uplink_id: int,
             if tid in foreign:
                 continue
             if etype == "ticket.issued":
-                if tid in rows:
-                    continue
-                issued = t.issued_at  # a datetime with the post's offset (wire.check_events)
-                rows[tid] = LogRow(tid, t.number, t.service, t.priority, issued,
-                                   kiosk=e.data.get("kiosk"))
-                info = tickets[tid] = _Ticket(issued.date(), "waiting", e.seq, uplink_id, None)
+                if apply_ticket_event(rows, etype, tid, e.at, e.counter, e.data,
+                                      partial(_issued_row, e)) is None:
+                    continue  # the same ticket again
+                info = tickets[tid] = _Ticket(t.issued_at.date(), "waiting", e.seq, uplink_id,
+                                              None)
             else:
-                r = rows.get(tid)
-                if r is None:
-                    continue
-                d = e.data
-                # a cancellation's "outcome" is its reason (day_closed when the hub closed it)
-                apply_change(r, etype, e.at, e.counter, d.get("outcome") or d.get("reason"),
-                             d.get("rating"))
+                if apply_ticket_event(rows, etype, tid, e.at, e.counter, e.data,
+                                      _not_issued) is None:
+                    continue  # a ticket the city never saw issued
                 info = tickets[tid]
             if t.state:
                 info.state = str(t.state)[:16]
@@ -202,6 +196,17 @@ def _apply(conn: psycopg.Connection[Any], post: str, uplink_id: int,
             _count(e, ap)
     ap.days.update({tickets[tid].day for tid in touched})
     return ap
+
+
+def _issued_row(e: WireEvent) -> LogRow:
+    """The log row a ``ticket.issued`` starts (its facts checked by wire.check_events)."""
+    t = e.ticket
+    assert t is not None
+    return LogRow(t.id, t.number, t.service, t.priority, t.issued_at, kiosk=e.data.get("kiosk"))
+
+
+def _not_issued() -> LogRow:
+    raise AssertionError("only a ticket.issued starts a row")
 
 
 def _count(e: WireEvent, ap: _Applied) -> None:

@@ -8,7 +8,8 @@ tickets, ~35 M events. Posts' logs (bench/citygen.py) go to a real ``antrean cit
 process over HTTP (``POST /city/v1/events``, one post-day per request, as a hub catching
 up would send), on a throwaway PostgreSQL with its default durability (fsync on). Then
 ``/stats`` (one day, all posts; one post), ``/trend`` (the year; one post's year) and
-``/posts`` are timed, each request from a cold client.
+``/posts`` are timed, each request from a cold client. The reference in the same run is
+PostgreSQL's bare COPY of the same raw log rows into a table without keys or indexes.
 
 Floors (issue 12, this 2-core machine): ingest >= 50,000 events/s; each read p99 <= 300 ms
 at 10 M tickets; city RSS <= 250 MB.
@@ -115,6 +116,37 @@ def timed(client: httpx.Client, url: str, n: int, **params: str) -> list[float]:
     return out
 
 
+def bare_copy_rate(url: str, posts: int, tickets: int) -> float:
+    """The reference in the same run: PostgreSQL alone writing the same raw log rows (the
+    city's COPY text for ``posts`` post-days) into a table without keys or indexes, one
+    durable transaction a post-day, as the ingest commits. No HTTP, no JSON, no ticket rows,
+    roll-ups or indexes: what this machine's PostgreSQL takes at most for these events."""
+    import city.ingest as ingest
+    from city.wire import parse_body
+
+    rng = random.Random(5)
+    day = FIRST_DAY + timedelta(days=400)
+    texts: list[bytes] = []
+    ingest._copy = lambda _conn, _sql, lines: texts.append("".join(lines).encode())  # type: ignore[assignment]
+    n = 0
+    for p in range(posts):
+        body = parse_body(post_day_body(p, day, tickets, 0, rng)[0])
+        ingest._copy_events(None, p + 1, body.events)  # type: ignore[arg-type]
+        n += len(body.events)
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TABLE bare (LIKE events)")
+        conn.commit()
+        t0 = time.perf_counter()
+        for text in texts:
+            with conn.cursor().copy("COPY bare FROM STDIN") as cp:
+                cp.write(text)
+            conn.commit()
+        rate = n / (time.perf_counter() - t0)
+        conn.execute("DROP TABLE bare")
+        conn.commit()
+    return rate
+
+
 def city_toml(path: Path, posts: int) -> Path:
     rng = random.Random(3)
     lines = ['[city]\nname = "Kota Bench"\ncost_per_post_day = 1500000\n']
@@ -192,6 +224,10 @@ def main() -> None:
             print(f"ingest: {n:,} events in {wall:.0f} s of posting -> {n / wall:,.0f} events/s "
                   f"(city process {cpu / n * 1e6:.1f} us CPU/event, PostgreSQL "
                   f"{pgcpu / n * 1e6:.1f} us/event)")
+            bare = bare_copy_rate(pg.url, args.posts, args.tickets)
+            print(f"reference: PostgreSQL's bare COPY of the same raw log rows (no keys, no "
+                  f"indexes, nothing derived) {bare:,.0f} events/s; the whole ingest is "
+                  f"{n / wall / bare:.0%} of it")
             s = time.perf_counter()
             with psycopg.connect(pg.url) as conn:
                 while conn.execute("SELECT count(*) FROM summaries WHERE computed_version < "

@@ -17,15 +17,15 @@ NRR first (as some spreadsheets do) can move an IKM across a band's edge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 __all__ = ["ELEMENTS", "ELEMENT_IDS", "Element", "PROFILE", "BANDS", "WEIGHT", "summary",
-           "tabulate", "mutu", "kinerja", "min_sample", "weakest", "check_answers",
-           "check_profile", "round_half_up"]
+           "summary_from_totals", "tabulate", "tabulate_totals", "totals", "mutu", "kinerja",
+           "min_sample", "weakest", "check_answers", "check_profile", "round_half_up"]
 
 
 @dataclass(frozen=True)
@@ -199,13 +199,37 @@ def check_profile(profile: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _totals(answer_sets: Iterable[Mapping[str, int]]) -> tuple[int, dict[str, int]]:
-    n, totals = 0, dict.fromkeys(ELEMENT_IDS, 0)
+def totals(answer_sets: Iterable[Mapping[str, int]]) -> tuple[int, dict[str, int]]:
+    """(respondents, each element's total score): all the IKM needs, and what a city keeps
+    (adding two posts' totals gives the IKM of all their respondents together)."""
+    n, sums = 0, dict.fromkeys(ELEMENT_IDS, 0)
     for a in answer_sets:
         n += 1
         for e in ELEMENT_IDS:
-            totals[e] += int(a[e])
-    return n, totals
+            sums[e] += int(a[e])
+    return n, sums
+
+
+def _by_element(sums: Mapping[str, int] | Sequence[int]) -> dict[str, int]:
+    if isinstance(sums, Mapping):
+        return {e: int(sums[e]) for e in ELEMENT_IDS}
+    if len(sums) != len(ELEMENT_IDS):
+        raise ValueError(f"{len(ELEMENT_IDS)} element totals expected, got {len(sums)}")
+    return {e: int(v) for e, v in zip(ELEMENT_IDS, sums, strict=True)}
+
+
+def tabulate_totals(n: int, sums: Mapping[str, int] | Sequence[int]) -> dict[str, Any] | None:
+    """:func:`tabulate` from the totals alone: ``n`` respondents and each element's total
+    score (by element id, or in :data:`ELEMENT_IDS` order)."""
+    if n <= 0:
+        return None
+    by = _by_element(sums)
+    nrr = {e: Fraction(by[e], n) for e in ELEMENT_IDS}
+    unit = sum((nrr[e] * WEIGHT for e in ELEMENT_IDS), Fraction(0))
+    ikm = round_half_up(unit * 25, 2)
+    return {"respondents": n, "totals": by, "nrr": nrr,
+            "weighted": {e: nrr[e] * WEIGHT for e in ELEMENT_IDS},
+            "ikm_unit": unit, "ikm": ikm, "mutu": mutu(ikm)}
 
 
 def tabulate(answer_sets: Iterable[Mapping[str, int]]) -> dict[str, Any] | None:
@@ -214,26 +238,25 @@ def tabulate(answer_sets: Iterable[Mapping[str, int]]) -> dict[str, Any] | None:
     Values are exact fractions (the caller rounds for display); ``None`` with no
     respondents.
     """
-    n, totals = _totals(answer_sets)
-    if n == 0:
-        return None
-    nrr = {e: Fraction(totals[e], n) for e in ELEMENT_IDS}
-    unit = sum((nrr[e] * WEIGHT for e in ELEMENT_IDS), Fraction(0))
-    ikm = round_half_up(unit * 25, 2)
-    return {"respondents": n, "totals": totals, "nrr": nrr,
-            "weighted": {e: nrr[e] * WEIGHT for e in ELEMENT_IDS},
-            "ikm_unit": unit, "ikm": ikm, "mutu": mutu(ikm)}
+    return tabulate_totals(*totals(answer_sets))
 
 
-def summary(answer_sets: Iterable[Mapping[str, int]]) -> dict[str, Any] | None:
-    """``{"respondents", "nrr": {element: float}, "ikm", "mutu"}`` as ``/stats`` gives it
-    (NRR to three decimals, IKM to two), or ``None`` with no respondents."""
-    tab = tabulate(answer_sets)
+def summary_from_totals(n: int, sums: Mapping[str, int] | Sequence[int]
+                        ) -> dict[str, Any] | None:
+    """:func:`summary` from ``n`` respondents and each element's total score: the city's
+    roll-ups keep only these, and this is the one place both compute the IKM from."""
+    tab = tabulate_totals(n, sums)
     if tab is None:
         return None
     return {"respondents": tab["respondents"],
             "nrr": {e: round_half_up(v, 3) for e, v in tab["nrr"].items()},
             "ikm": tab["ikm"], "mutu": tab["mutu"]}
+
+
+def summary(answer_sets: Iterable[Mapping[str, int]]) -> dict[str, Any] | None:
+    """``{"respondents", "nrr": {element: float}, "ikm", "mutu"}`` as ``/stats`` gives it
+    (NRR to three decimals, IKM to two), or ``None`` with no respondents."""
+    return summary_from_totals(*totals(answer_sets))
 
 
 def weakest(nrr: Mapping[str, float]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 
 import pytest
@@ -105,3 +106,31 @@ def test_every_element_has_four_answers_in_both_languages():
     for e in skm.ELEMENTS:
         assert len(e.answers) == 4 and len(e.answers_en) == 4
         assert e.question.endswith("?") and e.question_en.endswith("?")
+
+
+def _random_sets(rng: random.Random) -> list[dict[str, int]]:
+    # mostly good answers, as residents give them, with every score possible
+    weights = rng.choice([(1, 1, 1, 1), (1, 2, 6, 4), (3, 3, 2, 1), (0, 0, 1, 9)])
+    return [{e: rng.choices((1, 2, 3, 4), weights)[0] for e in skm.ELEMENT_IDS}
+            for _ in range(rng.choice([1, 2, 3, 7, 40, 333]))]
+
+
+def test_the_ikm_from_totals_is_the_ikm_from_the_answers():
+    """What the city computes from its roll-ups (n, per-element sums) is what the hub
+    computes from the answers: random sets, and their unions (two posts' totals added)."""
+    rng = random.Random(14_2017)
+    for _ in range(400):
+        a, b = _random_sets(rng), _random_sets(rng)
+        (na, sa), (nb, sb) = skm.totals(a), skm.totals(b)
+        assert skm.summary_from_totals(na, sa) == skm.summary(a)
+        ordered = [sa[e] for e in skm.ELEMENT_IDS]  # the city's int[9], ELEMENT_IDS order
+        assert skm.summary_from_totals(na, ordered) == skm.summary(a)
+        added = [x + y for x, y in zip(ordered, (sb[e] for e in skm.ELEMENT_IDS), strict=True)]
+        assert skm.summary_from_totals(na + nb, added) == skm.summary(a + b)
+        assert skm.tabulate_totals(na, sa) == skm.tabulate(a)
+
+
+def test_totals_of_nobody_and_of_the_wrong_length():
+    assert skm.summary_from_totals(0, [0] * 9) is None
+    with pytest.raises(ValueError, match="9 element totals"):
+        skm.summary_from_totals(1, [4] * 8)

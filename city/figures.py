@@ -20,12 +20,13 @@ from typing import Any
 
 import psycopg
 
+from antrean import skm
 from antrean.stats import Tally, day_figures
 
 from .config import CityConfig
 
 __all__ = ["ServiceInfo", "PostInfo", "load_posts", "day_stats", "trend_json", "figures_for",
-           "refresh_stale", "CITY", "LIVE_STALE_S"]
+           "refresh_stale", "skm_block", "skm_totals", "CITY", "LIVE_STALE_S"]
 
 #: The summaries scope of the whole city (a post's scope is its id).
 CITY = ""
@@ -80,6 +81,7 @@ _ROLLUPS = ("SELECT post_id, day, service, issued, served, no_show, cancelled, o
             "waits_priority, waits_regular, service_s_sum, service_s_count, ratings "
             "FROM rollups WHERE day = ANY(%s){post}")
 _COUNTS = "SELECT post_id, day, kind, key, n FROM day_counts WHERE day = ANY(%s){post}"
+_SKM = "SELECT post_id, day, n, sums FROM skm_rollups WHERE day = ANY(%s){post}"
 
 Key = tuple[str, date]  # (post, day)
 
@@ -113,6 +115,39 @@ def counts(conn: psycopg.Connection[Any], days: Sequence[date], post: str | None
     return out
 
 
+Totals = tuple[int, list[int]]  # SKM respondents, each element's total (ELEMENT_IDS order)
+
+
+def skm_totals(conn: psycopg.Connection[Any], days: Sequence[date], post: str | None = None
+               ) -> dict[Key, Totals]:
+    """Per (post, day) the SKM survey's respondents and element totals."""
+    where, extra = _where_post(post)
+    return {(pid, day): (n, list(sums)) for pid, day, n, sums in
+            conn.execute(_SKM.format(post=where), (list(days), *extra))}
+
+
+def add_totals(items: Iterable[Totals]) -> Totals:
+    """Totals of several posts or days together: the IKM of all their respondents (not a
+    mean of their IKM, which would weigh a post of 3 respondents like one of 300)."""
+    n, sums = 0, [0] * len(skm.ELEMENT_IDS)
+    for k, s in items:
+        n += k
+        sums = [a + b for a, b in zip(sums, s, strict=True)]
+    return n, sums
+
+
+def skm_block(totals: Totals, served: int) -> dict[str, Any]:
+    """``skm``: the post's own ``/stats`` block (antrean.skm.summary_from_totals, the hub's
+    code) with the performance in words, ``None`` with no respondents; ``skm_sample``:
+    respondents against the regulation's minimum for the residents served."""
+    n, sums = totals
+    s = skm.summary_from_totals(n, sums)
+    if s is not None:
+        s = {**s, "kinerja": skm.kinerja(s["ikm"]), "kinerja_en": skm.kinerja(s["ikm"], "en")}
+    return {"skm": s, "skm_sample": {"respondents": n, "served": served,
+                                     "minimum": skm.min_sample(served)}}
+
+
 def _extras(c: dict[str, dict[str, int]] | None) -> dict[str, Any]:
     """Complaints and corrections, shaped as in the post's own ``/stats``."""
     c = c or {}
@@ -134,14 +169,17 @@ def _services(posts: Iterable[PostInfo], seen: Iterable[str]) -> list[ServiceInf
 
 
 def figures_for(by_service: dict[str, Tally], services: Sequence[ServiceInfo],
-                c: dict[str, dict[str, int]] | None, cost: int | None) -> dict[str, Any]:
+                c: dict[str, dict[str, int]] | None, cost: int | None,
+                survey: Totals | None = None) -> dict[str, Any]:
     """One post's (or the whole city's) day: the post's own figures plus flat headline
-    fields (DESIGN.md) and the day's cost (``None``: not configured) per resident served."""
+    fields (DESIGN.md), the SKM survey's IKM and the day's cost (``None``: not configured)
+    per resident served."""
     f = day_figures(by_service, services)
     return {
         "issued": f["issued"], "served": f["served"], "no_show": f["no_show"],
         "wait_avg_s": f["wait"]["avg_s"], "wait_median_s": f["wait"]["median_s"],
         "wait_p90_s": f["wait"]["p90_s"], **f, **_extras(c),
+        **skm_block(survey or (0, []), f["served"]),
         "cost": None if cost is None else {
             "total": cost, "per_served": round(cost / f["served"]) if f["served"] else None},
     }
@@ -163,9 +201,13 @@ def _merge_counts(items: Iterable[dict[str, dict[str, int]]]) -> dict[str, dict[
     return out
 
 
-def _city_figures(cfg: CityConfig, posts: dict[str, PostInfo], day_tallies: dict[str, dict[str, Tally]],
-                  day_counts: dict[str, dict[str, dict[str, int]]]) -> dict[str, Any]:
-    """The whole city's day from its posts' tallies ({post: {service: Tally}})."""
+def _city_figures(cfg: CityConfig, posts: dict[str, PostInfo],
+                  day_tallies: dict[str, dict[str, Tally]],
+                  day_counts: dict[str, dict[str, dict[str, int]]],
+                  day_skm: dict[str, Totals] | None = None) -> dict[str, Any]:
+    """The whole city's day from its posts' tallies ({post: {service: Tally}}), counts and
+    SKM totals ({post: totals})."""
+    day_skm = day_skm or {}
     merged: dict[str, Tally] = defaultdict(Tally)
     for by_service in day_tallies.values():
         for sid, t in by_service.items():
@@ -173,8 +215,8 @@ def _city_figures(cfg: CityConfig, posts: dict[str, PostInfo], day_tallies: dict
     active = [pid for pid, bs in day_tallies.items() if sum(t.issued for t in bs.values())]
     reporting = [posts[p] for p in day_tallies if p in posts]
     f = figures_for(dict(merged), _services(reporting, merged), _merge_counts(day_counts.values()),
-                    _cost(cfg, active))
-    return {**f, "posts_reporting": len(set(day_tallies) | set(day_counts)),
+                    _cost(cfg, active), add_totals(day_skm.values()))
+    return {**f, "posts_reporting": len(set(day_tallies) | set(day_counts) | set(day_skm)),
             "posts_active": len(active)}
 
 
@@ -212,11 +254,13 @@ def _compute(conn: psycopg.Connection[Any], cfg: CityConfig, posts: dict[str, Po
              scope: str, days: Sequence[date]) -> dict[date, dict[str, Any]]:
     post = None if scope == CITY else scope
     tl, ct = tallies(conn, days, post), counts(conn, days, post)
+    sk = skm_totals(conn, days, post)
     out = {}
     for day in days:
         day_t = {pid: bs for (pid, d), bs in tl.items() if d == day}
         day_c = {pid: c for (pid, d), c in ct.items() if d == day}
-        out[day] = _city_figures(cfg, posts, day_t, day_c)
+        day_s = {pid: t for (pid, d), t in sk.items() if d == day}
+        out[day] = _city_figures(cfg, posts, day_t, day_c, day_s)
     return out
 
 

@@ -29,10 +29,11 @@ import msgspec
 import psycopg
 
 from antrean.daylog import LogRow, apply_ticket_event
+from antrean.skm import ELEMENT_IDS
 from antrean.stats import Tally
 
 from .beneficiary import index_events as index_beneficiaries
-from .wire import PostMeta, WireEvent
+from .wire import SURVEY, PostMeta, WireEvent
 
 __all__ = ["ingest", "Gap", "Ingested", "acked_seq", "TICKET_COLUMNS", "row_from_db"]
 
@@ -85,6 +86,7 @@ class _Applied:
     touched: set[str] = field(default_factory=set)
     counts: dict[tuple[date, str, str], int] = field(default_factory=lambda: defaultdict(int))
     alerts: dict[str, dict[str, Any]] = field(default_factory=dict)  # service -> last alert
+    surveys: list[tuple[str, str, int, list[int]]] = field(default_factory=list)  # see _count
     days: set[date] = field(default_factory=set)  # days whose figures changed
 
 
@@ -120,6 +122,7 @@ def ingest(conn: psycopg.Connection[Any], post: str, instance: str,
     _write_rollups(conn, post, ap)
     _write_counts(conn, post, ap)
     _write_alerts(conn, post, ap)
+    _write_surveys(conn, post, uplink_id, ap)
     _bump_summaries(conn, post, ap.days)
     last = new[-1].seq
     conn.execute(
@@ -210,11 +213,17 @@ def _not_issued() -> LogRow:
 
 
 def _count(e: WireEvent, ap: _Applied) -> None:
-    """Post-level facts that are no ticket's: complaints, corrections, surge alerts."""
+    """Post-level facts that are no ticket's: complaints, corrections, surge alerts, SKM
+    surveys (their scores checked by wire.check_events)."""
     etype = e.type
     data = e.data
     day = e.at.date()  # the event's own day in the post's zone, as the post counts it
-    if etype == "complaint.filed":
+    if etype == SURVEY:
+        assert e.ticket is not None
+        answers = data["answers"]
+        ap.surveys.append((e.ticket.id, day.isoformat(), e.seq,
+                           [answers[k] for k in ELEMENT_IDS]))
+    elif etype == "complaint.filed":
         ap.counts[(day, "complaint", str(data.get("category") or "lainnya")[:32])] += 1
     elif etype == "ticket.corrected":
         ap.counts[(day, "correction", "")] += 1
@@ -227,7 +236,7 @@ def _count(e: WireEvent, ap: _Applied) -> None:
     ap.days.add(day)
 
 
-_COUNTED = frozenset(("complaint.filed", "ticket.corrected", "queue.alert"))
+_COUNTED = frozenset(("complaint.filed", "ticket.corrected", "queue.alert", SURVEY))
 
 
 _SPECIAL = re.compile(r"[\\\t\n\r\x00]")
@@ -381,6 +390,34 @@ def _write_alerts(conn: psycopg.Connection[Any], post: str, ap: _Applied) -> Non
         else:
             conn.execute("DELETE FROM alerts WHERE post_id = %s AND service = %s",
                          (post, service))
+
+
+_SUMS = ", ".join(f"sum(scores[{i}])::int" for i in range(1, len(ELEMENT_IDS) + 1))
+_ADD = ", ".join(f"s.sums[{i}] + EXCLUDED.sums[{i}]" for i in range(1, len(ELEMENT_IDS) + 1))
+#: One statement a batch: the surveys the city did not have (one a ticket: a hub database
+#: restored from a backup sends its log again as a new instance) and, from exactly those,
+#: the post-days' totals.
+_WRITE_SURVEYS = f"""
+WITH new AS (
+    INSERT INTO skm_answers (ticket_id, post_id, day, uplink_id, seq, scores)
+    SELECT r.ticket_id, %(post)s, r.day, %(uplink)s, r.seq, r.scores
+    FROM jsonb_to_recordset(%(rows)s::jsonb)
+         AS r(ticket_id uuid, day date, seq bigint, scores smallint[])
+    ORDER BY r.seq
+    ON CONFLICT (ticket_id) DO NOTHING
+    RETURNING day, scores)
+INSERT INTO skm_rollups AS s (post_id, day, n, sums)
+SELECT %(post)s, day, count(*), ARRAY[{_SUMS}] FROM new GROUP BY day ORDER BY day
+ON CONFLICT (post_id, day) DO UPDATE SET n = s.n + EXCLUDED.n, sums = ARRAY[{_ADD}]
+"""
+
+
+def _write_surveys(conn: psycopg.Connection[Any], post: str, uplink_id: int,
+                   ap: _Applied) -> None:
+    if ap.surveys:
+        rows = [{"ticket_id": t, "day": d, "seq": s, "scores": sc} for t, d, s, sc in ap.surveys]
+        conn.execute(_WRITE_SURVEYS, {"post": post, "uplink": uplink_id,
+                                      "rows": msgspec.json.encode(rows).decode()})
 
 
 def _int(v: Any) -> int | None:

@@ -23,10 +23,11 @@ from typing import Any
 
 import psycopg
 
+from antrean.skm import ELEMENT_IDS
 from antrean.stats import Tally
 
 from .config import CityConfig
-from .figures import PostInfo, ServiceInfo, _services, load_posts
+from .figures import PostInfo, ServiceInfo, Totals, _services, load_posts, skm_block
 
 __all__ = ["period_report", "Report", "ReportCache"]
 
@@ -62,6 +63,13 @@ GROUP BY GROUPING SETS ((post_id, service), (post_id), (service), ())
 _COUNTS = """
 SELECT post_id, kind, key, sum(n) FROM day_counts
 WHERE day BETWEEN %(frm)s AND %(to)s {post} GROUP BY post_id, kind, key
+"""
+
+_SKM_SUMS = ", ".join(f"sum(sums[{i}])" for i in range(1, len(ELEMENT_IDS) + 1))
+#: SKM totals per post and for the city (GROUPING 1: all posts together).
+_SKM = f"""
+SELECT post_id, GROUPING(post_id), sum(n), {_SKM_SUMS} FROM skm_rollups
+WHERE day BETWEEN %(frm)s AND %(to)s {{post}} GROUP BY GROUPING SETS ((post_id), ())
 """
 
 _DAYS = "SELECT count(DISTINCT day) FROM rollups WHERE day BETWEEN %(frm)s AND %(to)s {post}"
@@ -115,6 +123,8 @@ class Report:
     city: _Figures = field(default_factory=_Figures)
     counts: dict[str, dict[str, dict[str, int]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+    skm: dict[str, Totals] = field(default_factory=dict)  # SKM totals by post
+    city_skm: Totals = (0, [])
     days: int = 0
 
     def scope(self, g: int, post: str | None, service: str | None) -> _Figures:
@@ -148,6 +158,13 @@ def _read(conn: psycopg.Connection[Any], frm: date, to: date, post: str | None,
         _percentiles(conn, rep, where, args)
     for pid, kind, key, n in conn.execute(_COUNTS.format(post=where), args):
         rep.counts[pid][kind][key] = int(n)
+    for pid, g, n, *sums in conn.execute(_SKM.format(post=where), args):
+        if n:
+            totals = (int(n), [int(x) for x in sums])
+            if g:
+                rep.city_skm = totals
+            else:
+                rep.skm[pid] = totals
     row = conn.execute(_DAYS.format(post=where), args).fetchone()
     rep.days = int(row[0]) if row else 0
     return rep
@@ -210,7 +227,7 @@ def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to:
     p90 ``None``): what the dashboard shows, at a fraction of the cost."""
     posts = load_posts(conn, cfg)
     rep = _read(conn, frm, to, post, percentiles)
-    pids = sorted(set(rep.post) | set(rep.counts),
+    pids = sorted(set(rep.post) | set(rep.counts) | set(rep.skm),
                   key=lambda p: (posts[p].name if p in posts else p, p))
     entries = []
     city_cost: list[int] = []
@@ -226,6 +243,7 @@ def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to:
         entries.append({"post": pid, "name": info.name if info else pid,
                         "place": info.place if info else None, "post_days": f.post_days,
                         **f.body(), **_extras(rep.counts.get(pid), public),
+                        **skm_block(rep.skm.get(pid, (0, [])), f.tally.served),
                         "cost": _cost(cost, f.tally.served, f.post_days),
                         "services": _service_rows(info, rep, pid, services)})
     all_services = _services([posts[p] for p in pids if p in posts], set(rep.service))
@@ -246,7 +264,8 @@ def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to:
         "days_reported": rep.days,
         "posts": entries,
         "services": _service_rows(None, rep, None, all_services),
-        "city": {**city.body(), **_extras(merged_counts, public), "post_days": post_days,
+        "city": {**city.body(), **_extras(merged_counts, public),
+                 **skm_block(rep.city_skm, city.tally.served), "post_days": post_days,
                  "posts_active": sum(1 for e in entries if e["post_days"]),
                  "cost": _cost(sum(city_cost) if city_cost else None, city.tally.served,
                                costed_days)},

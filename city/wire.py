@@ -23,11 +23,15 @@ from msgspec import Meta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from antrean.config import format_errors
+from antrean.skm import check_answers
 
 from .config import POST_ID_PATTERN
 
-__all__ = ["WireEvent", "WireTicket", "PostMeta", "ServiceMeta", "UplinkBody", "BadBatch",
+__all__ = ["SURVEY", "WireEvent", "WireTicket", "PostMeta", "ServiceMeta", "UplinkBody", "BadBatch",
            "parse_body", "check_events", "events_from", "MAX_EVENTS"]
+
+#: The SKM survey's event (antrean.survey): its scores make the city's IKM.
+SURVEY = "survey.submitted"
 
 #: Most events one POST may carry (the hub sends 500 at a time; a bundle is read in chunks).
 MAX_EVENTS = 5000
@@ -174,6 +178,25 @@ def _data_ok(etype: str, data: dict[str, Any]) -> bool:
     return True
 
 
+def _check_survey(seq: int, t: WireTicket | None, data: dict[str, Any]) -> None:
+    """A survey counts once per ticket and its nine scores go into the IKM: the ticket and
+    the scores the hub itself accepted (antrean.skm.check_answers), or the batch is refused
+    whole, like a bad rating. Skipping it would make the city's IKM differ from the post's
+    own without anyone seeing why; a hub never sends one (it checked them on entry), so a
+    refusal means a damaged or forged log, for a person to look at."""
+    if t is None:
+        raise BadBatch(f"Peristiwa seq {seq}: survei tanpa tiket.",
+                       f"Event seq {seq}: a survey without its ticket.")
+    answers = data.get("answers")
+    try:
+        if not isinstance(answers, dict):
+            raise ValueError("answers must be an object")
+        check_answers(answers)
+    except ValueError as exc:
+        raise BadBatch(f"Peristiwa seq {seq}: jawaban survei SKM tidak valid ({exc}).",
+                       f"Event seq {seq}: invalid SKM survey answers ({exc}).") from exc
+
+
 def check_events(events: list[WireEvent]) -> None:
     """Seqs strictly rising, types well formed, and every ticket event naming a ticket the
     city can key (a ``ticket.issued`` carrying the facts of its log row)."""
@@ -192,6 +215,8 @@ def check_events(events: list[WireEvent]) -> None:
             if len(_types_seen) < 256:
                 _types_seen.add(etype)
         t = e.ticket
+        if etype == SURVEY:
+            _check_survey(seq, t, e.data)
         if t is None:
             continue
         tid = t.id

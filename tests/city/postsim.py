@@ -16,6 +16,8 @@ from antrean.config import PostConfig, load_post_config
 from antrean.hub import Hub
 from antrean.lead import check_alerts, file_complaint
 from antrean.queue import QueueError
+from antrean.skm import ELEMENT_IDS
+from antrean.survey import submit_survey
 
 DAY = "2026-11-23"
 
@@ -31,10 +33,19 @@ def open_post(data: Path, post_id: str, start: datetime | None = None) -> tuple[
     return Hub(post_config(post_id), data, clock), clock
 
 
-def run_day(hub: Hub, clock: FixedClock, *, seed: int = 1, residents: int = 60) -> None:
+def survey_answers(rng: random.Random, mood: int = 0) -> dict[str, int]:
+    """One resident's nine scores; ``mood`` shifts them (posts that differ)."""
+    weights = ((1, 2, 6, 4), (3, 4, 3, 1))[mood % 2]
+    return {e: rng.choices((1, 2, 3, 4), weights)[0] for e in ELEMENT_IDS}
+
+
+def run_day(hub: Hub, clock: FixedClock, *, seed: int = 1, residents: int = 60,
+            surveys: float = 0.0) -> None:
     """A varied day: priority tickets, recalls, no-shows, transfers, a cancel, ratings,
-    a correction, complaints and a surge alert."""
+    a correction, complaints and a surge alert; with ``surveys``, that share of the
+    residents served answers the SKM survey (its own random stream: the day is the same)."""
     rng = random.Random(seed)
+    srng = random.Random(seed * 7919)
     services = ["adminduk", "kesehatan", "bansos"]
     for i in range(residents):
         clock.advance(seconds=rng.randint(20, 200))
@@ -59,6 +70,9 @@ def run_day(hub: Hub, clock: FixedClock, *, seed: int = 1, residents: int = 60) 
                     hub.finish(n, "served")
                     with contextlib.suppress(QueueError):
                         hub.rate(t["number"], rng.randint(1, 4), "Kios 1")
+                    if surveys and srng.random() < surveys:
+                        submit_survey(hub, t["id"], survey_answers(srng, seed), {},
+                                      str(uuid.uuid4()), "Kios 1")
         if i % 17 == 5:
             file_complaint(hub, rng.choice(["waktu", "petugas", "sarana"]), "antre lama",
                            None, "Kios 1", str(uuid.uuid4()))

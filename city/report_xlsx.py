@@ -1,6 +1,6 @@
 """The period report ("Laporan keluaran") as an XLSX workbook, from :func:`city.report.period_report`.
 
-Sheets: Ringkasan (the city's indicators), Per pos, Pos × layanan (residents served by post
+Sheets: Ringkasan (the city's indicators, the SKM survey's IKM among them), Per pos, Pos × layanan (residents served by post
 and service), Per layanan, and for officers Pengaduan (complaints by category). Labels are
 Indonesian with the English after a slash. Every text cell is written as a plain string,
 never a formula: a post or service name comes from a hub and may start with ``=``.
@@ -106,8 +106,38 @@ def _summary(wb: Any, rep: dict[str, Any]) -> None:
         (f"Biaya per warga terlayani ({cur}) / Cost per resident served",
          cost.get("per_served"), INT),
     ]
+    rows += _skm_rows(c)
     for label, value, fmt in rows:
         sh.row(label, "–" if value is None else value, fmts=[None, fmt])
+    if _below_minimum(c):
+        sh.row()
+        sh.row(SAMPLE_NOTE)
+
+
+#: The regulation's sample note (PermenPANRB 14/2017 takes Krejcie–Morgan's table).
+SAMPLE_NOTE = ("Catatan: responden SKM di bawah sampel minimum (Krejcie–Morgan, PermenPANRB "
+               "14/2017) untuk warga terlayani; IKM kurang mewakili. / Note: fewer SKM "
+               "respondents than the regulation's minimum sample for the residents served; "
+               "the IKM is less representative.")
+
+
+def _below_minimum(f: dict[str, Any]) -> bool:
+    sample = f.get("skm_sample") or {}
+    return bool(sample.get("respondents", 0) < sample.get("minimum", 0))
+
+
+def _skm_rows(c: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
+    s = c.get("skm") or {}
+    sample = c.get("skm_sample") or {}
+    return [
+        ("Responden SKM / SKM respondents", sample.get("respondents", 0), INT),
+        ("IKM (25–100) / SKM index (25–100)", s.get("ikm"), "0.00"),
+        ("Mutu pelayanan / Service quality", s.get("mutu"), None),
+        ("Kinerja unit pelayanan / Unit performance",
+         f"{s['kinerja']} / {s['kinerja_en']}" if s else None, None),
+        ("Sampel minimum SKM (Krejcie–Morgan) / SKM minimum sample", sample.get("minimum"),
+         INT),
+    ]
 
 
 _POST_COLS = [("Pos / Post", 34), ("Kecamatan", 16), ("Kelurahan", 16),
@@ -118,6 +148,8 @@ _POST_COLS = [("Pos / Post", 34), ("Kecamatan", 16), ("Kelurahan", 16),
               ("Prioritas rata-rata (mnt) / Priority avg (min)", 12),
               ("Reguler rata-rata (mnt) / Regular avg (min)", 12),
               ("Penilaian / Ratings", 10), ("Kepuasan rata-rata (1–4) / Avg satisfaction", 12),
+              ("Responden SKM / SKM respondents", 11), ("IKM (25–100)", 10),
+              ("Mutu / Quality", 8), ("Sampel minimum SKM / SKM minimum sample", 11),
               ("Pengaduan / Complaints", 11), ("Biaya / Cost", 14),
               ("Biaya per warga terlayani / Cost per served", 14)]
 
@@ -128,11 +160,19 @@ def _post_values(name: str, kec: str, kel: str, p: dict[str, Any]) -> list[Any]:
             p["cancelled"], _minutes(p["wait"]["avg_s"]), _minutes(p["wait"]["median_s"]),
             _minutes(p["wait"]["p90_s"]), _minutes(p["wait_priority"]["avg_s"]),
             _minutes(p["wait_regular"]["avg_s"]), p["satisfaction"]["count"],
-            p["satisfaction"]["avg"], p["complaints"]["count"], cost.get("total"),
-            cost.get("per_served")]
+            p["satisfaction"]["avg"], *_skm_cells(p), p["complaints"]["count"],
+            cost.get("total"), cost.get("per_served")]
 
 
-_POST_FMTS = [None, None, None] + [INT] * 5 + [MIN] * 5 + [INT, "0.00", INT, INT, INT]
+def _skm_cells(p: dict[str, Any]) -> list[Any]:
+    s = p.get("skm") or {}
+    sample = p.get("skm_sample") or {}
+    return [sample.get("respondents", 0), s.get("ikm", "–"), s.get("mutu", "–"),
+            sample.get("minimum")]
+
+
+_POST_FMTS = ([None, None, None] + [INT] * 5 + [MIN] * 5 + [INT, "0.00"]
+              + [INT, "0.00", None, INT] + [INT, INT, INT])
 
 
 def _per_post(wb: Any, rep: dict[str, Any]) -> None:

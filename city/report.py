@@ -6,7 +6,8 @@ median and p90 (``waits=full``, the default) are computed there too (``percentil
 its nearest-rank p90 — :func:`antrean.stats.wait_summary`), so a year of a city's waits is
 never pulled into this process. The rest of a figure (outcomes, satisfaction, service time)
 goes through the post's own :class:`antrean.stats.Tally`: a one-day report shows for each
-post exactly what that post's ``/stats`` shows (tested).
+post exactly what that post's ``/stats`` shows (tested). The SKM survey's IKM is computed
+from the period's summed totals (antrean.skm.summary_from_totals): of every respondent.
 
 Cost per resident served ("biaya per warga terlayani"): each post-day on which the post
 issued a ticket costs the post's configured daily cost; the period's cost over its
@@ -23,7 +24,7 @@ from typing import Any
 
 import psycopg
 
-from antrean.skm import ELEMENT_IDS
+from antrean.skm import ELEMENT_IDS, ELEMENTS
 from antrean.stats import Tally
 
 from .config import CityConfig
@@ -264,6 +265,8 @@ def period_report(conn: psycopg.Connection[Any], cfg: CityConfig, frm: date, to:
         "days_reported": rep.days,
         "posts": entries,
         "services": _service_rows(None, rep, None, all_services),
+        "skm_elements": [{"id": e.id, "code": e.code, "name": e.name, "name_en": e.name_en}
+                         for e in ELEMENTS],  # the NRR's keys, in the regulation's order
         "city": {**city.body(), **_extras(merged_counts, public),
                  **skm_block(rep.city_skm, city.tally.served), "post_days": post_days,
                  "posts_active": sum(1 for e in entries if e["post_days"]),

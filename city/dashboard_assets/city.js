@@ -295,6 +295,22 @@ function categories(c) {
   return Object.keys(by).sort((a, b) => by[b] - by[a]).map((k) => t('cat_' + k) + ' ' + fmtInt(by[k])).join(' · ') || '–';
 }
 
+// The SKM survey's IKM (PermenPANRB 14/2017), of every respondent of the range: respondents
+// (* below the regulation's minimum sample for the residents served), IKM, mutu A-D.
+function skmCells(p) {
+  const s = p.skm;
+  const sample = p.skm_sample || { respondents: 0, minimum: 0 };
+  const below = sample.respondents < sample.minimum;
+  return [
+    h('td', { 'data-label': t('skm_n'), 'data-value': sample.respondents, class: below ? 'below-min' : null,
+      title: t('skm_min_tip', { n: fmtInt(sample.minimum) }), text: fmtInt(sample.respondents) + (below ? '*' : '') }),
+    h('td', { 'data-label': t('ikm'), 'data-value': s ? s.ikm : '', class: 'ikm', text: s ? fmtDec(s.ikm, 2) : '–' }),
+    h('td', { 'data-label': t('mutu'), class: 'mutu-cell' }, s
+      ? [h('span', { class: 'mutu m' + s.mutu, text: s.mutu }), ' ', h('span', { class: 'kinerja', text: S.lang === 'en' ? s.kinerja_en : s.kinerja })]
+      : '–'),
+  ];
+}
+
 function satRow(name, p, cls) {
   const sat = p.satisfaction || { count: 0 };
   const c = sat.counts || {};
@@ -305,6 +321,7 @@ function satRow(name, p, cls) {
     h('td', { 'data-label': t('sat_avg'), 'data-value': sat.avg, text: fmtDec(sat.avg, 2) }),
     h('td', { class: 'col-dist' }, distribution(sat)),
     h('td', { 'data-label': t('satisfied'), text: fmtPct(good, sat.count) }),
+    ...skmCells(p),
     h('td', { 'data-label': t('complaints'), 'data-value': p.complaints.count, text: fmtInt(p.complaints.count) }),
     h('td', { class: 'officer-only cats', text: categories(p.complaints) }));
 }
@@ -313,7 +330,7 @@ function renderSatisfaction(rep) {
   const body = $('sat-table').tBodies[0];
   const posts = (rep && rep.posts) || [];
   fill($('sat-legend'), [4, 3, 2, 1].map((k) => h('span', null, h('span', { class: 'swatch s' + k }), face(k), t('sat_' + k))));
-  if (!posts.length) { fill(body, h('tr', null, h('td', { colspan: 7, class: 'empty', text: t('no_data') }))); return; }
+  if (!posts.length) { fill(body, h('tr', null, h('td', { colspan: 10, class: 'empty', text: t('no_data') }))); return; }
   fill(body, [...posts.map((p) => satRow(p.name, p)), satRow(t('total'), rep.city, 'total')]);
 }
 

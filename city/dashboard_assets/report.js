@@ -53,6 +53,9 @@ function renderSummary(rep) {
     figure(t('avg_wait') + ' (' + t('min') + ')', fmtMin(c.wait.avg_s), c.wait.avg_s, 'wait_avg'),
     figure(t('p90_wait') + ' (' + t('min') + ')', fmtMin(c.wait.p90_s), c.wait.p90_s, 'wait_p90'),
     figure(t('rpt_sat_avg'), fmtDec(sat.avg, 2), sat.avg, 'sat', t('rpt_n_ratings', { n: fmtInt(sat.count) })),
+    figure(t('rpt_ikm'), c.skm ? fmtDec(c.skm.ikm, 2) : '–', c.skm ? c.skm.ikm : null, 'ikm main',
+      c.skm ? t('rpt_ikm_note', { mutu: c.skm.mutu, kinerja: kinerja(c.skm), n: fmtInt(c.skm.respondents) })
+        : t('rpt_no_skm')),
     figure(t('complaints'), fmtInt(c.complaints.count), c.complaints.count, 'complaints'),
     figure(t('rpt_cost'), c.cost ? fmtMoney(cost.total, rep.currency) : t('rpt_no_cost'), cost.total, 'cost'),
     figure(t('rpt_cost_per'), c.cost ? fmtMoney(cost.per_served, rep.currency) : '–', cost.per_served, 'cost_per main'));
@@ -119,6 +122,30 @@ function renderSatisfaction(rep) {
     totalRow(satCells(rep.city, officer)));
 }
 
+const kinerja = (s) => (S.lang === 'en' ? s.kinerja_en : s.kinerja);
+
+// The SKM survey (PermenPANRB 14/2017): respondents against the minimum sample, each
+// element's NRR (U1-U9), the IKM of every respondent of the period, its band and words.
+function skmCells(p, elements) {
+  const s = p.skm;
+  const sample = p.skm_sample || { respondents: 0, minimum: 0 };
+  const below = sample.respondents < sample.minimum;
+  return [fmtInt(sample.respondents) + (below ? '*' : ''), fmtInt(sample.minimum),
+    ...elements.map((e) => (s ? fmtDec(s.nrr[e.id], 3) : '–')),
+    h('td', { class: 'sum', text: s ? fmtDec(s.ikm, 2) : '–' }),
+    s ? s.mutu : '–', h('td', { class: 'text', text: s ? kinerja(s) : '–' })];
+}
+
+function renderSkm(rep) {
+  const elements = rep.skm_elements || [];
+  const heads = [t('post'), t('rpt_skm_n'), t('rpt_skm_min'),
+    ...elements.map((e) => h('abbr', { title: S.lang === 'en' ? e.name_en : e.name, text: e.code })),
+    t('ikm'), t('mutu'), t('rpt_kinerja')];
+  table('skm', heads, rep.posts.map((p) => row(p.name, skmCells(p, elements), { 'data-post': p.post })),
+    totalRow(skmCells(rep.city, elements)));
+  fill($('skm-legend'), t('rpt_skm_nrr') + ' ' + elements.map((e) => e.code + ' ' + (S.lang === 'en' ? e.name_en : e.name)).join(' · ') + '.');
+}
+
 function costCells(p, currency) {
   const c = p.cost;
   if (!c) return [fmtInt(p.post_days), '–', '–', fmtInt(p.served), '–'];
@@ -152,6 +179,7 @@ function render() {
   renderWaits(rep);
   renderServices(rep);
   renderSatisfaction(rep);
+  renderSkm(rep);
   renderCosts(rep);
 }
 

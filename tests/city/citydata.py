@@ -80,7 +80,8 @@ class PostRun:
 
 
 def run_post_days(data: Path, post_id: str, days: list[date], *, seed: int,
-                  residents: int = 40, today_start: datetime | None = None) -> PostRun:
+                  residents: int = 40, today_start: datetime | None = None,
+                  surveys: float = 0.0) -> PostRun:
     """The post's hub through ``days`` (08:00 WIB each; the last one from ``today_start``
     when given), each closed at its end as the hub closes it. The hub stays open."""
     starts = [datetime.combine(day, time(8), WIB) for day in days]
@@ -92,7 +93,7 @@ def run_post_days(data: Path, post_id: str, days: list[date], *, seed: int,
         if i:
             clock.set(start.astimezone(UTC))
             hub.roll()  # the day before closes, as at the post's midnight
-        run_day(hub, clock, seed=seed * 100 + i, residents=residents)
+        run_day(hub, clock, seed=seed * 100 + i, residents=residents, surveys=surveys)
         run.days.append(day.isoformat())
     return run
 
@@ -144,13 +145,15 @@ def seed_city(api: str, token_for: Any, data: Path, db_url: str, *, days: int = 
     start_today = max(now - timedelta(hours=5),
                       datetime.combine(today, time(0, 1), WIB))
     dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
-    plan = {"pos-dompak": (dates, 11, 45),
-            "pos-air-raja": ([d for i, d in enumerate(dates) if i != 1], 12, 35),
-            "pos-kampung-bugis": (dates[:-1], 13, 30)}
+    # (days, seed, residents, the share of residents served who answer the SKM survey)
+    plan = {"pos-dompak": (dates, 11, 45, 0.9),
+            "pos-air-raja": ([d for i, d in enumerate(dates) if i != 1], 12, 35, 0.3),
+            "pos-kampung-bugis": (dates[:-1], 13, 30, 0.0)}
     runs = {}
-    for pid, (ds, seed, residents) in plan.items():
+    for pid, (ds, seed, residents, surveys) in plan.items():
         runs[pid] = run_post_days(data / pid, pid, ds, seed=seed, residents=residents,
-                                  today_start=start_today if ds[-1] == today else None)
+                                  today_start=start_today if ds[-1] == today else None,
+                                  surveys=surveys)
         push_all(api, token_for(post=pid), runs[pid].hub)
     with psycopg.connect(db_url) as conn:  # as if its last batch came three hours ago
         conn.execute("UPDATE uplinks SET last_heard_at = now() - interval '3 hours' "

@@ -98,6 +98,15 @@ def _int(n: int, lang: str = "id") -> str:
     return f"{n:,}".replace(",", "." if lang == "id" else ",")
 
 
+def _skm_cells(p: dict[str, Any]) -> list[str]:
+    """Respondents (* below the minimum sample), IKM, mutu and kinerja as the page shows them."""
+    s, sample = p["skm"], p["skm_sample"]
+    star = "*" if sample["respondents"] < sample["minimum"] else ""
+    if s is None:
+        return [_int(sample["respondents"]) + star, "–", "–"]
+    return [_int(s["respondents"]) + star, decimal(s["ikm"], 2), f"{s['mutu']} {s['kinerja']}"]
+
+
 # ----- served files ------------------------------------------------------------------------
 def test_pages_and_assets_are_served_and_nothing_comes_from_elsewhere(town):
     url = town["city"].url
@@ -248,10 +257,14 @@ def test_services_places_and_satisfaction_equal_the_report(town):
         cells = _cells(doc.by_id("sat-table").find("tr", data_post=p["post"]))
         sat = p["satisfaction"]
         assert cells[1:3] == [_int(sat["count"]), decimal(sat["avg"], 2)]
-        assert cells[5] == _int(p["complaints"]["count"])
+        assert cells[5:8] == _skm_cells(p)
+        assert cells[8] == _int(p["complaints"]["count"])
         for cat, n in p["complaints"]["by_category"].items():
             word = {"waktu": "Waktu tunggu", "petugas": "Petugas", "sarana": "Sarana"}[cat]
-            assert f"{word} {n}" in cells[6]
+            assert f"{word} {n}" in cells[9]
+    # the SKM survey's IKM beside the face rating: each post's, and the city's of everyone
+    assert {p["post"] for p in rep["posts"] if p["skm"]} == {"pos-dompak", "pos-air-raja"}
+    assert _cells(doc.by_id("sat-table").find("tr", cls="total"))[5:8] == _skm_cells(rep["city"])
     assert doc.by_id("open-report").attrs["href"] == f"/city/report?from={frm}&to={to}"
 
 
@@ -314,6 +327,20 @@ def test_the_report_page_equals_the_api_and_prints_on_a4(town, tmp_path):
         assert cells[1] == _int(p["post_days"])
         assert cells[3] == f"Rp {_int(p['cost']['total'])}"
         assert cells[5] == f"Rp {_int(p['cost']['per_served'])}"
+    assert fig["ikm main"] == str(c["skm"]["ikm"])
+    skm_rows = {p["post"]: _cells(doc.by_id("skm").find("tr", data_post=p["post"]))
+                for p in rep["posts"]}
+    for p in rep["posts"]:
+        cells, s = skm_rows[p["post"]], p["skm"]
+        assert cells[2] == _int(p["skm_sample"]["minimum"])
+        if s is None:
+            assert cells[3:] == ["–"] * 12
+            continue
+        assert cells[3:12] == [decimal(v, 3) for v in s["nrr"].values()]
+        assert cells[12:] == [decimal(s["ikm"], 2), s["mutu"], s["kinerja"]]
+    skm_total = _cells(doc.by_id("skm").find("tr", cls="total"))
+    assert skm_total[1].rstrip("*") == _int(c["skm"]["respondents"])
+    assert skm_total[12:] == [decimal(c["skm"]["ikm"], 2), c["skm"]["mutu"], c["skm"]["kinerja"]]
     sat_total = _cells(doc.by_id("satisfaction").find("tr", cls="total"))
     assert sat_total[1] == _int(c["satisfaction"]["count"])
     assert sat_total[8] == _int(c["complaints"]["count"]) and sat_total[9] != "–"

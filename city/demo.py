@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -42,6 +43,7 @@ from antrean.clock import utcnow
 from antrean.config import PostConfig, example_config_path, load_post_config
 from antrean.demo import demo_tokens, simulate_day
 from antrean.runner import HubThread, free_port
+from antrean.skm import ELEMENT_IDS
 from antrean.storage import Storage
 
 from .demo_output import Printer, indicator_lines
@@ -164,7 +166,8 @@ def _port(wanted: int) -> int:
 
 
 def _feedback(hub: HubThread, tokens: dict[str, Any], day: str, seed: int) -> None:
-    """Residents rate their service at the kiosk (most do) and a few file a complaint."""
+    """Residents rate their service at the kiosk (most do), some answer the SKM survey there
+    and a few file a complaint."""
     rng = random.Random(seed)
     with HubClient(hub.url, tokens["lead"]) as lead:
         rows = lead.log(day, "json")
@@ -174,6 +177,12 @@ def _feedback(hub: HubThread, tokens: dict[str, Any], day: str, seed: int) -> No
                 with contextlib.suppress(Exception):  # a number rated twice, say
                     kiosk.request("POST", "/ratings", json_body={
                         "number": r["number"], "rating": rng.choices([4, 3, 2, 1], [45, 35, 13, 7])[0]})
+            if r["outcome"] == "served" and rng.random() < 0.35:
+                with contextlib.suppress(Exception):  # a number surveyed twice, say
+                    kiosk.request("POST", "/survey", json_body={
+                        "ticket": r["number"], "request_id": str(uuid.uuid4()), "profile": {},
+                        "answers": {e: rng.choices([4, 3, 2, 1], [40, 45, 11, 4])[0]
+                                    for e in ELEMENT_IDS}})
         for _ in range(max(1, len(rows) // 30)):
             cat = rng.choices(list(COMPLAINTS), [5, 2, 2, 1])[0]
             kiosk.request("POST", "/complaints", json_body={"category": cat, "text": COMPLAINTS[cat]})

@@ -54,6 +54,11 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) ->
     return [fmt(head), *(fmt(r) for r in rows)]
 
 
+def ikm(s: dict[str, Any] | None) -> str:
+    """The SKM survey's IKM with its band, as the report writes it ("81,25 B")."""
+    return "–" if s is None else f"{s['ikm']:.2f}".replace(".", ",") + f" {s['mutu']}"
+
+
 def indicator_lines(rep: dict[str, Any], trend: dict[str, Any], posts: list[dict[str, Any]],
                     specs: Sequence[Any]) -> list[str]:
     """The city's figures for the demo's days, from ``/report``, ``/trend`` and ``/posts``."""
@@ -72,6 +77,8 @@ def indicator_lines(rep: dict[str, Any], trend: dict[str, Any], posts: list[dict
                ("Kepuasan rata-rata (1–4)", "–" if sat["avg"] is None else
                 f"{sat['avg']:.2f}".replace(".", ",")),
                ("Penilaian kepuasan", num(sat["count"])),
+               ("IKM (SKM, 25–100)", ikm(c["skm"])),
+               ("Responden SKM", num(c["skm_sample"]["respondents"])),
                ("Pengaduan", num(c["complaints"]["count"])),
                ("Biaya per warga terlayani", "–" if cost.get("per_served") is None
                 else f"{rep['currency']} {num(cost['per_served'])}")]
@@ -83,13 +90,13 @@ def indicator_lines(rep: dict[str, Any], trend: dict[str, Any], posts: list[dict
     heard = {p["post"]: p for p in posts}
     out += ["", "Per pos (* = jaringan sempat putus, lalu menyusul sendiri):"]
     out += _table(["Pos", "Kiriman", "Hari", "Terlayani", "Tunggu rata-rata", "P90 tunggu",
-                   "Kepuasan", "Pengaduan"],
+                   "Kepuasan", "IKM", "Pengaduan"],
                   [[p["name"], via.get(p["post"], heard.get(p["post"], {}).get("via") or "–"),
                     num(p["post_days"]), num(p["served"]), minutes(p["wait"]["avg_s"]),
                     minutes(p["wait"]["p90_s"]),
                     "–" if p["satisfaction"]["avg"] is None
                     else f"{p['satisfaction']['avg']:.2f}".replace(".", ","),
-                    num(p["complaints"]["count"])] for p in rep["posts"]], left=2)
+                    ikm(p["skm"]), num(p["complaints"]["count"])] for p in rep["posts"]], left=2)
     out += ["", "Per hari:"]
     out += _table(["Tanggal", "Pos", "Terlayani", "Tunggu rata-rata", "P90 tunggu"],
                   [[long_date(d["date"]), num(d["posts_active"]), num(d["served"]),

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from city.demo_output import minutes, num, period
+from city.demo_output import ikm, minutes, num, period
 
 SHORT = ["--days", "2", "--speed", "5000", "--residents", "30", "--port", "0"]
 MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
@@ -128,6 +128,7 @@ def test_the_demo_prints_the_citys_own_indicators_and_ctrl_c_removes_it_all(demo
     assert posts["pos-kampung-bugis"]["via"] == "bundle"
     assert posts["pos-penyengat"]["last_heard_at"] is None and posts["pos-penyengat"]["silent"]
     assert c["satisfaction"]["count"] > 0 and c["complaints"]["count"] > 0
+    assert c["skm"]["respondents"] > 0
     # the printed indicators are the API's
     title = f"{rep['city_name']} — {period(date.fromisoformat(frm), date.fromisoformat(to))}"
     assert d.find(r"^== (.+) ==$")[1] == f"{title} (2 hari)"
@@ -141,6 +142,8 @@ def test_the_demo_prints_the_citys_own_indicators_and_ctrl_c_removes_it_all(demo
             "Rata-rata tunggu reguler": minutes(c["wait_regular"]["avg_s"]),
             "Kepuasan rata-rata (1–4)": f"{c['satisfaction']['avg']:.2f}".replace(".", ","),
             "Penilaian kepuasan": num(c["satisfaction"]["count"]),
+            "IKM (SKM, 25–100)": ikm(c["skm"]),
+            "Responden SKM": num(c["skm"]["respondents"]),
             "Pengaduan": num(c["complaints"]["count"]),
             "Biaya per warga terlayani": f"Rp {num(c['cost']['per_served'])}"}
     assert s == want
@@ -150,6 +153,7 @@ def test_the_demo_prints_the_citys_own_indicators_and_ctrl_c_removes_it_all(demo
         row = by_post[p["name"]]
         assert row[2:6] == [num(p["post_days"]), num(p["served"]), minutes(p["wait"]["avg_s"]),
                             minutes(p["wait"]["p90_s"])], p["post"]
+        assert row[7] == ikm(p["skm"]) != "–", p["post"]  # residents answered the SKM survey
     assert by_post["Pos Kelurahan Air Raja"][1] == "jaringan*"
     assert by_post["Pos Kelurahan Kampung Bugis"][1] == "USB"
     days = _rows(d.lines, "Per hari")

@@ -1,14 +1,15 @@
 """A city year through the real city: ingest rate, read latencies, database size, RSS.
 
     .venv/bin/python bench/city.py [--posts 50] [--days 300] [--tickets 600] [--senders 2]
-        [--cities 1] [--max-minutes N]
+        [--cities 1] [--max-minutes N] [--surveys SHARE]
 
 The default is issue 12's synthetic city year: 50 posts x 300 days x 600 tickets = 9 M
 tickets, ~35 M events. Posts' logs (bench/citygen.py) go to a real ``antrean city``
 process over HTTP (``POST /city/v1/events``, one post-day per request, as a hub catching
 up would send), on a throwaway PostgreSQL with its default durability (fsync on). Then
 ``/stats`` (one day, all posts; one post), ``/trend`` (the year; one post's year) and
-``/posts`` are timed, each request from a cold client. The reference in the same run is
+``/posts`` are timed, each request from a cold client. ``--surveys 0.3``: that share of the
+residents served also answers the SKM survey (what the survey's roll-ups cost on ingest). The reference in the same run is
 PostgreSQL's bare COPY of the same raw log rows into a table without keys or indexes.
 
 Floors (issue 12, this 2-core machine): ingest >= 50,000 events/s; each read p99 <= 300 ms
@@ -55,7 +56,7 @@ def _sender(k: int, n: int, args: argparse.Namespace, api: str, tokens: dict[int
                 day = FIRST_DAY + timedelta(days=d)
                 bodies = []
                 for p in seqs:
-                    body, last = post_day_body(p, day, args.tickets, seqs[p], rng)
+                    body, last = post_day_body(p, day, args.tickets, seqs[p], rng, args.surveys)
                     bodies.append((p, body, last))
                 gate.wait()
                 for p, body, last in bodies:
@@ -168,6 +169,8 @@ def main() -> None:
                     help="city processes on the one database (senders spread over them), as "
                          "a load balancer in front of several would run them")
     ap.add_argument("--reads", type=int, default=100, help="requests per read measured")
+    ap.add_argument("--surveys", type=float, default=0.0,
+                    help="share of residents served who answer the SKM survey (0-1)")
     ap.add_argument("--max-minutes", type=float, default=0,
                     help="stop loading after this long (whole days) and measure at that size")
     args = ap.parse_args()
@@ -185,7 +188,9 @@ def main() -> None:
             pids = [c.proc.pid for c in cities if c.proc is not None]
             print(f"city year: {args.posts} posts x {args.days} days x {args.tickets} tickets "
                   f"= {args.posts * args.days * args.tickets:,} tickets; {args.senders} senders, "
-                  f"{args.cities} city process(es)")
+                  f"{args.cities} city process(es)"
+                  + (f"; {args.surveys:.0%} of residents served answer the SKM survey"
+                     if args.surveys else ""))
             done, stop = mp.Value("q", 0), mp.Value("b", 0)
             gate = mp.Barrier(args.senders + 1)
             procs = [mp.Process(target=_sender, args=(k, args.senders, args,

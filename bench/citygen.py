@@ -1,7 +1,8 @@
 """Synthetic posts' logs for bench/city.py: a post-day of wire events as one uplink body,
 built from string templates (the bench must spend its CPU on the city, not on making
 JSON). Tickets look like a hub's: issued, called, finished (served or no-show), sometimes
-recalled, often rated; a complaint now and then. Times are whole seconds, WIB."""
+recalled, often rated; a complaint now and then; with ``surveys``, that share of the residents
+served answers the SKM survey (nine scores 1-4). Times are whole seconds, WIB."""
 
 from __future__ import annotations
 
@@ -31,9 +32,16 @@ def instance_of(p: int) -> str:
     return f"{p:08x}-0000-4000-8000-000000000000"
 
 
-def post_day_body(p: int, day: date, tickets: int, seq0: int, rng: random.Random
-                  ) -> tuple[bytes, int]:
-    """One post-day as a ``POST /city/v1/events`` body; returns (body, last seq)."""
+_SKM = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku",
+        "pengaduan", "sarana")  # antrean.skm.ELEMENT_IDS (this module stays import-free)
+_SURVEY = ('{"number":"%s","service":"%s","answers":{' + ",".join(f'"{e}":%d' for e in _SKM)
+           + '},"profile":{},"request_id":"%s","device":"Kios 1"}')
+
+
+def post_day_body(p: int, day: date, tickets: int, seq0: int, rng: random.Random,
+                  surveys: float = 0.0) -> tuple[bytes, int]:
+    """One post-day as a ``POST /city/v1/events`` body; returns (body, last seq). Without
+    ``surveys`` the random stream is the one it always was (the same day as before)."""
     d = day.isoformat()
 
     def ts(s: int) -> str:
@@ -44,6 +52,7 @@ def post_day_body(p: int, day: date, tickets: int, seq0: int, rng: random.Random
 
     dayno = (day - date(2000, 1, 1)).days
     rows: list[tuple[int, int, str, tuple]] = []  # (time, order, type, facts)
+    survey_data: dict[str, str] = {}  # ticket id -> its survey event's data
     issued = 8 * 3600
     gap = 28000 / tickets
     for i in range(tickets):
@@ -69,6 +78,11 @@ def post_day_body(p: int, day: date, tickets: int, seq0: int, rng: random.Random
         if served and rng.random() < 0.7:
             rows.append((done + 40, 4, "ticket.rated",
                          (*base, called, done, outcome, recalls, rng.choice((4, 4, 4, 3, 3, 2, 1)))))
+        if served and surveys and rng.random() < surveys:
+            scores = rng.choices((4, 3, 2, 1), (40, 45, 11, 4), k=len(_SKM))
+            survey_data[tid] = _SURVEY % (number, sid, *scores, f"{tid[:-12]}{i:012x}")
+            rows.append((done + 90, 5, "survey.submitted",
+                         (*base, called, done, outcome, recalls, None)))
     rows.sort(key=lambda r: (r[0], r[1]))
     out = []
     seq = seq0
@@ -80,7 +94,8 @@ def post_day_body(p: int, day: date, tickets: int, seq0: int, rng: random.Random
                         "null" if rating is None else rating)
         data = ('{"kiosk":"Kios 1"}' if etype == "ticket.issued"
                 else f'{{"outcome":"{state}"}}' if etype == "ticket.finished"
-                else f'{{"rating":{rating}}}' if etype == "ticket.rated" else "{}")
+                else f'{{"rating":{rating}}}' if etype == "ticket.rated"
+                else survey_data[tid] if etype == "survey.submitted" else "{}")
         out.append(_EVENT % (seq, etype, ts(at), snap,
                              "null" if etype == "ticket.issued" else counter, data))
     if rng.random() < 0.3:

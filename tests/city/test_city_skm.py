@@ -268,8 +268,12 @@ def test_surveys_already_in_the_log_are_counted_by_the_migration(city_db, survey
         assert conn.execute("SELECT to_regclass('skm_rollups')").fetchone() == (None,)
         conn.execute("UPDATE summaries SET computed_version = version, "
                      "summary = '{}'::jsonb")  # figures computed before the upgrade
+        conn.execute("INSERT INTO summaries (scope, day, version, computed_version, summary) "
+                     "VALUES ('', '2026-11-20', 3, 3, '{\"served\": 0}')")  # a day, no survey
     migrate(city_db)
     with psycopg.connect(city_db) as conn:
         assert conn.execute("SELECT post_id, day, n, sums FROM skm_rollups").fetchall() == before
+        assert conn.execute("SELECT count(*) FROM summaries "
+                            "WHERE computed_version >= version").fetchone() == (0,)
         st = day_stats(conn, CityConfig(), date.fromisoformat(DAY))
     assert {k: st["posts"][0]["skm"][k] for k in KEYS} == own_stats(hub)["skm"]

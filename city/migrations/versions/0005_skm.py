@@ -10,8 +10,9 @@ answers, once per ticket, and per post and day the totals the IKM is computed fr
   its respondents, never a mean of the posts' IKM.
 
 Surveys already in the raw log (they reached the city before it read them) are carried
-into both tables here, and the days they touch are marked for recomputation. That reads
-the ``events`` table once (about a minute for a city year).
+into both tables here, and every cached day summary is marked for recomputation (they
+lack the ``skm`` block). That reads the ``events`` table once (about a minute for a city
+year); the summaries are recomputed afterwards, as they are read or by the refresher.
 
 Revision ID: c0005
 Revises: c0004
@@ -80,6 +81,10 @@ def upgrade() -> None:
     op.execute("INSERT INTO summaries AS s (scope, day) "
                "SELECT post_id, day FROM skm_rollups UNION SELECT '', day FROM skm_rollups "
                "ON CONFLICT (scope, day) DO UPDATE SET version = s.version + 1")
+    # Every other cached day lacks the new ``skm`` fields: recomputed when next read (or
+    # by the server's refresher), so every day of /stats and /trend has the same shape.
+    op.execute("UPDATE summaries SET version = version + 1 "
+               "WHERE summary IS NOT NULL AND NOT summary ? 'skm'")
 
 
 def downgrade() -> None:

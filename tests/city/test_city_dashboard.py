@@ -300,6 +300,15 @@ def test_english_on_request(town):
     assert "Hari ini di semua pos" not in text and "Tanjungpinang City" in text
     stats = _api(town, "/stats", date=town["today"].isoformat())
     assert doc.by_id("kpi-wait-avg").text == decimal(stats["city"]["wait"]["avg_s"] / 60, 1, "en")
+    # the SKM survey's band in English words, its hint too
+    to = town["today"]
+    rep = _api(town, "/report", **{"from": (to - timedelta(days=29)).isoformat(),
+                                   "to": to.isoformat(), "waits": "avg"})
+    total = _cells(doc.by_id("sat-table").find("tr", cls="total"))
+    s = rep["city"]["skm"]
+    assert total[6:8] == [decimal(s["ikm"], 2, "en"), f"{s['mutu']} {s['kinerja_en']}"]
+    assert "SKM respondents" in text and "Responden SKM" not in text
+    assert "the public satisfaction index" in text
 
 
 # ----- the report ------------------------------------------------------------------------------

@@ -403,7 +403,7 @@ WITH new AS (
     SELECT r.ticket_id, %(post)s, r.day, %(uplink)s, r.seq, r.scores
     FROM jsonb_to_recordset(%(rows)s::jsonb)
          AS r(ticket_id uuid, day date, seq bigint, scores smallint[])
-    ORDER BY r.seq
+    ORDER BY r.ticket_id  -- one lock order: two hub databases of a post never deadlock
     ON CONFLICT (ticket_id) DO NOTHING
     RETURNING day, scores)
 INSERT INTO skm_rollups AS s (post_id, day, n, sums)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import random
+import threading
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -277,3 +278,33 @@ def test_surveys_already_in_the_log_are_counted_by_the_migration(city_db, survey
                             "WHERE computed_version >= version").fetchone() == (0,)
         st = day_stats(conn, CityConfig(), date.fromisoformat(DAY))
     assert {k: st["posts"][0]["skm"][k] for k in KEYS} == own_stats(hub)["skm"]
+
+
+def test_the_same_surveys_from_two_hub_databases_at_once_count_once(city_db, surveyed):
+    """A restored copy of a hub database uplinks beside the original: the same surveys in
+    two transactions at the same moment. The second waits on the first's rows and, once
+    it commits, adds nothing to the totals."""
+    hub = surveyed[0]
+    events = events_from(wire_events(hub))
+    migrate(city_db)
+    post, done = hub.config.post.id, {}
+    with psycopg.connect(city_db) as a, psycopg.connect(city_db) as b:
+        ingest(a, post, "00000000-0000-4000-8000-00000000000a", events)
+
+        def other() -> None:
+            ingest(b, post, "00000000-0000-4000-8000-00000000000b", events)
+            b.commit()
+            done["b"] = True
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(1.0)
+        assert t.is_alive(), "the second batch should wait for the first's surveys"
+        a.commit()
+        t.join(30)
+    assert done.get("b")
+    answers = _answers(hub)
+    with psycopg.connect(city_db) as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (2 * len(events),)
+        n, sums = conn.execute("SELECT n, sums FROM skm_rollups").fetchone()  # type: ignore[misc]
+    assert (n, dict(zip(skm.ELEMENT_IDS, sums, strict=True))) == skm.totals(answers)

@@ -123,7 +123,8 @@ SAMPLE_NOTE = ("Catatan: responden SKM di bawah sampel minimum (Krejcie–Morgan
 
 def _below_minimum(f: dict[str, Any]) -> bool:
     sample = f.get("skm_sample") or {}
-    return bool(sample.get("respondents", 0) < sample.get("minimum", 0))
+    n = sample.get("respondents", 0)
+    return bool(0 < n < sample.get("minimum", 0))  # with nobody, there is no IKM to qualify
 
 
 def _skm_rows(c: dict[str, Any]) -> list[tuple[str, Any, str | None]]:

@@ -300,7 +300,7 @@ function categories(c) {
 function skmCells(p) {
   const s = p.skm;
   const sample = p.skm_sample || { respondents: 0, minimum: 0 };
-  const below = sample.respondents < sample.minimum;
+  const below = sample.respondents > 0 && sample.respondents < sample.minimum; // no IKM: nothing to qualify
   return [
     h('td', { 'data-label': t('skm_n'), 'data-value': sample.respondents, class: below ? 'below-min' : null,
       title: t('skm_min_tip', { n: fmtInt(sample.minimum) }), text: fmtInt(sample.respondents) + (below ? '*' : '') }),

@@ -129,7 +129,7 @@ const kinerja = (s) => (S.lang === 'en' ? s.kinerja_en : s.kinerja);
 function skmCells(p, elements) {
   const s = p.skm;
   const sample = p.skm_sample || { respondents: 0, minimum: 0 };
-  const below = sample.respondents < sample.minimum;
+  const below = sample.respondents > 0 && sample.respondents < sample.minimum; // no IKM: nothing to qualify
   return [fmtInt(sample.respondents) + (below ? '*' : ''), fmtInt(sample.minimum),
     ...elements.map((e) => (s ? fmtDec(s.nrr[e.id], 3) : '–')),
     h('td', { class: 'sum', text: s ? fmtDec(s.ikm, 2) : '–' }),

@@ -101,7 +101,7 @@ def _int(n: int, lang: str = "id") -> str:
 def _skm_cells(p: dict[str, Any]) -> list[str]:
     """Respondents (* below the minimum sample), IKM, mutu and kinerja as the page shows them."""
     s, sample = p["skm"], p["skm_sample"]
-    star = "*" if sample["respondents"] < sample["minimum"] else ""
+    star = "*" if 0 < sample["respondents"] < sample["minimum"] else ""
     if s is None:
         return [_int(sample["respondents"]) + star, "–", "–"]
     return [_int(s["respondents"]) + star, decimal(s["ikm"], 2), f"{s['mutu']} {s['kinerja']}"]

@@ -233,6 +233,10 @@ def test_the_period_report_has_the_ikm_per_post_and_of_all_respondents(city, sur
         assert summary["IKM (25–100) / SKM index (25–100)"] == c["skm"]["ikm"]
         assert summary["Mutu pelayanan / Service quality"] == c["skm"]["mutu"]
         assert summary["Responden SKM / SKM respondents"] == len(everyone)
+        sample = c["skm_sample"]
+        noted = any(str(k).startswith("Catatan: responden SKM di bawah sampel minimum")
+                    for k in summary)
+        assert noted == (0 < sample["respondents"] < sample["minimum"]), sample
         rows = list(wb["Per pos"].iter_rows(values_only=True))
         col = rows[0].index("IKM (25–100)")
         assert [r[col] for r in rows[1:]] == [p["skm"]["ikm"] for p in rep["posts"]] + [

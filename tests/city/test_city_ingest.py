@@ -13,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 from postsim import DAY, open_post, own_stats, post_meta, run_day, wire_events
+from race import second_waits_for_first
 
 from antrean.daylog import day_rows
 from antrean.export import write_csv
@@ -298,24 +299,15 @@ def test_the_same_new_ticket_from_two_hub_databases_at_once_is_one_ticket(city_d
         ingest(a, first.post, str(first.instance), [], meta=first.meta)  # the post is known
         a.commit()
         res_a = ingest(a, first.post, str(first.instance), first.events, meta=first.meta)
-        out: dict[str, Any] = {}
 
-        def other() -> None:
-            try:
-                out["res"] = ingest(b, second.post, str(second.instance), second.events)
-                b.commit()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                out["error"] = exc
+        def other() -> Any:
+            res = ingest(b, second.post, str(second.instance), second.events)
+            b.commit()
+            return res
 
-        t = threading.Thread(target=other)
-        t.start()
-        t.join(1.0)
-        assert t.is_alive(), "the second batch should wait for the first's tickets"
-        a.commit()
-        t.join(30)
-    assert "error" not in out, out.get("error")
+        res_b = second_waits_for_first(a, other)
     tickets = {e["ticket"]["id"] for e in events if e["ticket"]}
-    assert res_a.tickets == len(tickets) and out["res"].tickets == 0  # none new the 2nd time
+    assert res_a.tickets == len(tickets) and res_b.tickets == 0  # none new the 2nd time
     assert _count(city_db, "SELECT count(*) FROM tickets") == len(tickets)
     assert _count(city_db, "SELECT count(*) FROM events") == 2 * len(events)
     rows = {r.ticket_id: r for r in day_rows(hub.storage, DAY)}

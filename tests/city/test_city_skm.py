@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import io
 import random
-import threading
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 from postsim import DAY, open_post, own_stats, run_day, survey_answers, wire_events
+from race import second_waits_for_first
 from test_bundle import antrean, export, post_toml
 from test_city_ingest import push
 from test_uplink import drive, hubs, same_log, start_hub, wait_for  # noqa: F401 (fixture)
@@ -291,22 +291,15 @@ def test_the_same_surveys_from_two_hub_databases_at_once_count_once(city_db, sur
     hub = surveyed[0]
     events = events_from(wire_events(hub))
     migrate(city_db)
-    post, done = hub.config.post.id, {}
+    post = hub.config.post.id
     with psycopg.connect(city_db) as a, psycopg.connect(city_db) as b:
         ingest(a, post, "00000000-0000-4000-8000-00000000000a", events)
 
         def other() -> None:
             ingest(b, post, "00000000-0000-4000-8000-00000000000b", events)
             b.commit()
-            done["b"] = True
 
-        t = threading.Thread(target=other)
-        t.start()
-        t.join(1.0)
-        assert t.is_alive(), "the second batch should wait for the first's surveys"
-        a.commit()
-        t.join(30)
-    assert done.get("b")
+        second_waits_for_first(a, other)
     answers = _answers(hub)
     with psycopg.connect(city_db) as conn:
         assert conn.execute("SELECT count(*) FROM events").fetchone() == (2 * len(events),)

@@ -122,17 +122,16 @@ def bare_copy_rate(url: str, posts: int, tickets: int) -> float:
     city's COPY text for ``posts`` post-days) into a table without keys or indexes, one
     durable transaction a post-day, as the ingest commits. No HTTP, no JSON, no ticket rows,
     roll-ups or indexes: what this machine's PostgreSQL takes at most for these events."""
-    import city.ingest as ingest
+    from city.ingest import event_lines
     from city.wire import parse_body
 
     rng = random.Random(5)
     day = FIRST_DAY + timedelta(days=400)
     texts: list[bytes] = []
-    ingest._copy = lambda _conn, _sql, lines: texts.append("".join(lines).encode())  # type: ignore[assignment]
     n = 0
     for p in range(posts):
         body = parse_body(post_day_body(p, day, tickets, 0, rng)[0])
-        ingest._copy_events(None, p + 1, body.events)  # type: ignore[arg-type]
+        texts.append("".join(event_lines(p + 1, body.events)).encode())
         n += len(body.events)
     with psycopg.connect(url) as conn:
         conn.execute("CREATE TABLE bare (LIKE events)")

@@ -35,7 +35,8 @@ from antrean.stats import Tally
 from .beneficiary import index_events as index_beneficiaries
 from .wire import SURVEY, PostMeta, WireEvent
 
-__all__ = ["ingest", "Gap", "Ingested", "acked_seq", "TICKET_COLUMNS", "row_from_db"]
+__all__ = ["ingest", "Gap", "Ingested", "acked_seq", "TICKET_COLUMNS", "row_from_db",
+           "EVENT_COLUMNS", "event_lines"]
 
 log = logging.getLogger(__name__)
 
@@ -263,9 +264,19 @@ def _copy(conn: psycopg.Connection[Any], sql: str, lines: Iterable[str]) -> None
 
 
 def _copy_events(conn: psycopg.Connection[Any], uplink_id: int, new: Sequence[WireEvent]) -> None:
-    """The raw log by COPY. Type and ticket id were checked against strict patterns
-    (wire.py), times are datetimes, and JSON escapes every control character, so only
-    backslashes (in the JSON) need doubling here. JSON is written by msgspec (C)."""
+    """The raw log by COPY."""
+    _copy(conn, f"COPY events ({EVENT_COLUMNS}) FROM STDIN", event_lines(uplink_id, new))
+
+
+#: The raw log's columns, in the order of :func:`event_lines`.
+EVENT_COLUMNS = "uplink_id, seq, type, at, ticket_id, counter, data, ticket"
+
+
+def event_lines(uplink_id: int, new: Sequence[WireEvent]) -> Iterable[str]:
+    """The raw log rows of a batch in COPY's text format. Type and ticket id were checked
+    against strict patterns (wire.py), times are datetimes, and JSON escapes every control
+    character, so only backslashes (in the JSON) need doubling here. JSON is written by
+    msgspec (C)."""
     head = f"{uplink_id}\t"
     enc = msgspec.json.encode
 
@@ -273,18 +284,14 @@ def _copy_events(conn: psycopg.Connection[Any], uplink_id: int, new: Sequence[Wi
         out = enc(v).decode()
         return out.replace("\\", "\\\\") if "\\" in out else out
 
-    def lines() -> Iterable[str]:
-        n = _NULL
-        for e in new:
-            t, data, counter = e.ticket, e.data, e.counter
-            snap = (js({"id": t.id, "number": t.number, "service": t.service,
-                        "priority": t.priority, "issued_at": t.issued_at})
-                    if t is not None and e.type == "ticket.issued" else n)
-            yield (f"{head}{e.seq}\t{e.type}\t{e.at.isoformat()}\t{t.id if t else n}\t"
-                   f"{n if counter is None else counter}\t{js(data) if data else n}\t{snap}\n")
-
-    _copy(conn, "COPY events (uplink_id, seq, type, at, ticket_id, counter, data, ticket) "
-                "FROM STDIN", lines())
+    n = _NULL
+    for e in new:
+        t, data, counter = e.ticket, e.data, e.counter
+        snap = (js({"id": t.id, "number": t.number, "service": t.service,
+                    "priority": t.priority, "issued_at": t.issued_at})
+                if t is not None and e.type == "ticket.issued" else n)
+        yield (f"{head}{e.seq}\t{e.type}\t{e.at.isoformat()}\t{t.id if t else n}\t"
+               f"{n if counter is None else counter}\t{js(data) if data else n}\t{snap}\n")
 
 
 _TICKET_COLS = ("id, post_id, uplink_id, issue_seq, day, state, service, number, priority, "

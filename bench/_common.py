@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # hubproc: the same real-hub launcher the tests use
@@ -14,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from hubproc import HubProcess  # noqa: E402
 
-__all__ = ["HubProcess", "pct", "rss_mb", "summary"]
+__all__ = ["HubProcess", "pct", "qml_centre", "rss_mb", "summary"]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -32,3 +33,17 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def qml_centre(window: Any, name: str) -> Any:
+    """The scene point in the middle of the visible QML item called ``name`` (where a
+    resident's finger lands on it)."""
+    from PySide6.QtCore import QPointF
+
+    stack = [window.contentItem()]
+    while stack:
+        item = stack.pop()
+        if item.objectName() == name and item.isVisible():
+            return item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        stack.extend(item.childItems())
+    raise LookupError(name)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, HubProcess, pct, rss_mb, summary
+from _common import ROOT, HubProcess, pct, qml_centre, rss_mb, summary
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -84,7 +84,7 @@ def touches_child(url: str, token: str, n: int) -> None:
 
 
 def touches(url: str, token: str, n: int) -> tuple[list[float], float]:
-    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
 
@@ -122,22 +122,13 @@ def touches(url: str, token: str, n: int) -> tuple[list[float], float]:
             app.processEvents()
             time.sleep(0.0005)
 
-    def centre(name: str) -> Any:
-        stack = [window.contentItem()]
-        while stack:
-            item = stack.pop()
-            if item.objectName() == name and item.isVisible():
-                return item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-            stack.extend(item.childItems())
-        raise LookupError(name)
-
     wait(lambda: k.vm.screen == "start")
     services = ["adminduk", "kesehatan", "bansos", "literasi"]
     lat: list[float] = []
     try:
         for i in range(n + 10):
             count = len(printer.done)
-            at = centre(f"tile-{services[i % len(services)]}")
+            at = qml_centre(window, f"tile-{services[i % len(services)]}")
             t0 = time.perf_counter()
             QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
             wait(lambda c=count: len(printer.done) > c)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, HubProcess, pct, summary
+from _common import ROOT, HubProcess, pct, qml_centre, summary
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,7 +33,7 @@ SERVICES = ["adminduk", "kesehatan", "bansos", "literasi", "pengaduan"]
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     from hubproc import write_post_config
-    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
 
@@ -79,16 +79,6 @@ def main() -> None:
                 app.processEvents()
                 time.sleep(0.0005)
 
-        def centre(name: str) -> Any:
-            stack = [window.contentItem()]
-            while stack:
-                item = stack.pop()
-                if item.objectName() == name and item.isVisible():
-                    return item.mapToScene(QPointF(item.width() / 2,
-                                                   item.height() / 2)).toPoint()
-                stack.extend(item.childItems())
-            raise LookupError(name)
-
         try:
             assert k.outbox is not None
             wait(lambda: sum(s.left for s in k.outbox.reserve_states(  # type: ignore[union-attr]
@@ -101,7 +91,7 @@ def main() -> None:
             lat: list[float] = []
             for i in range(n):
                 count = len(printer.done)
-                at = centre(f"tile-{SERVICES[i % len(SERVICES)]}")
+                at = qml_centre(window, f"tile-{SERVICES[i % len(SERVICES)]}")
                 t0 = time.perf_counter()
                 QTest.mouseClick(window, Qt.MouseButton.LeftButton,
                                  Qt.KeyboardModifier.NoModifier, at)
